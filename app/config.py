@@ -1,0 +1,85 @@
+"""The service's configuration: one pydantic-settings class, read from ``OBSCURA_*`` variables.
+
+Nothing else in the code base reads the environment; libraries get what they need as
+arguments.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Config", "async_database_url", "sync_database_url"]
+
+_DEFAULT_DATA_DIR = Path("data")
+
+
+def async_database_url(url: str) -> str:
+    """The URL with an asyncio driver (aiosqlite or psycopg)."""
+    if url.startswith(("sqlite://", "sqlite+pysqlite://")):
+        return "sqlite+aiosqlite://" + url.split("://", 1)[1]
+    if url.startswith(("postgresql://", "postgres://", "postgresql+psycopg2://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def sync_database_url(url: str) -> str:
+    """The URL with a blocking driver (sqlite3 or psycopg), for the command line tools."""
+    if url.startswith("sqlite"):
+        return "sqlite://" + url.split("://", 1)[1]
+    return async_database_url(url)
+
+
+class Config(BaseSettings):
+    """Settings of one Obscura deployment."""
+
+    model_config = SettingsConfigDict(env_prefix="OBSCURA_", extra="ignore")
+
+    data_dir: Annotated[Path, Field(
+        title="Data directory",
+        description="Where the embedded SQLite database, job results and pixel files live.",
+    )] = _DEFAULT_DATA_DIR
+
+    database_url: Annotated[str, Field(
+        title="Database URL",
+        description=("SQLAlchemy URL: sqlite+aiosqlite:///path (default: obscura.db in the "
+                     "data directory) or postgresql+psycopg://user:pass@host/db."),
+    )] = ""
+
+    base_url: Annotated[str, Field(
+        title="Public base URL",
+        description=("The URL users reach the service at, used in every link the service "
+                     "writes (access_url, capabilities). No trailing slash."),
+    )] = "http://127.0.0.1:8000"
+
+    demo_seed: Annotated[int, Field(
+        title="Demo data seed",
+        description="Seed of the DP1-like demo data set built on first start.",
+    )] = 1786
+
+    auto_demo_data: Annotated[bool, Field(
+        title="Build demo data when empty",
+        description="On start, fill an empty SQLite archive with the DP1-like demo data set.",
+    )] = True
+
+    log_level: Annotated[str, Field(title="Log level")] = "INFO"
+
+    @field_validator("base_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_url(cls, value: str) -> str:
+        return async_database_url(value) if value else value
+
+    @property
+    def effective_database_url(self) -> str:
+        """The async database URL, defaulting to a SQLite file in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'obscura.db').resolve()}"

@@ -1,0 +1,1 @@
+"""Storage: database engines and sessions (later: job store, result store, image store)."""

@@ -1,0 +1,220 @@
+"""The SQL schema of the archive, derived from the column specs, for one backend.
+
+Published tables live in the schemas ``ivoa`` and ``tap_schema``. On PostgreSQL these are
+real schemas; SQLite has none, so :func:`schema_translate_map` maps them to its single
+``main`` schema (the table names do not collide).
+
+Hidden helper columns, never listed in TAP_SCHEMA, carry the spatial indexes:
+
+* PostgreSQL + pgSphere: ``s_point`` (spoint of ``s_ra``/``s_dec``) and ``s_poly`` (spoly of
+  ``s_region``), both generated columns with GiST indexes, so every insert path fills them.
+* SQLite: the R*Tree ``obscore_rtree`` holding a 3-D box on the unit sphere around each
+  row's footprint and centre, keyed by the row's ``obscore_id``; :mod:`obscore.ingest`
+  maintains it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal, TypeAlias
+
+from typing_extensions import override
+
+import sqlalchemy as sa
+from sqlalchemy.types import UserDefinedType
+
+from obscore.columns import ColumnSpec
+from obscore.tap_schema import TAP_SCHEMA_TABLES, TableSpec, published_tables
+
+__all__ = [
+    "HIDDEN_SCHEMA",
+    "RTREE_TABLE",
+    "ArchiveSchema",
+    "Backend",
+    "SPoint",
+    "SPoly",
+    "backend_of",
+    "build_schema",
+    "schema_translate_map",
+    "sql_name",
+]
+
+Backend: TypeAlias = Literal["sqlite", "postgresql"]
+
+HIDDEN_SCHEMA = "obscura"
+"""PostgreSQL schema for helper functions and internal tables; TAP never publishes it."""
+
+RTREE_TABLE = "obscore_rtree"
+
+_BTREE_COLUMNS = (
+    "calib_level", "dataproduct_subtype", "lsst_visit", "lsst_detector", "lsst_tract",
+    "lsst_patch", "lsst_band", "t_min", "t_max",
+)
+
+
+class SPoint(UserDefinedType[Any]):
+    """pgSphere's ``spoint`` (a point on the sphere, in radians)."""
+
+    cache_ok = True
+
+    @override
+    def get_col_spec(self, **kw: Any) -> str:
+        return "spoint"
+
+
+class SPoly(UserDefinedType[Any]):
+    """pgSphere's ``spoly`` (a spherical polygon)."""
+
+    cache_ok = True
+
+    @override
+    def get_col_spec(self, **kw: Any) -> str:
+        return "spoly"
+
+
+def backend_of(dialect_name: str) -> Backend:
+    """The backend for a SQLAlchemy dialect name.
+
+    Raises
+    ------
+    ValueError
+        For a database the archive does not support.
+    """
+    if dialect_name == "sqlite":
+        return "sqlite"
+    if dialect_name == "postgresql":
+        return "postgresql"
+    raise ValueError(f"unsupported database {dialect_name!r}: use SQLite or PostgreSQL")
+
+
+def schema_translate_map(backend: Backend) -> dict[str | None, str | None] | None:
+    """How the logical schemas map onto the backend's (SQLite has only ``main``)."""
+    if backend == "sqlite":
+        return {"ivoa": None, "tap_schema": None, HIDDEN_SCHEMA: None}
+    return None
+
+
+def sql_name(name: str) -> str:
+    """The SQL column name for an ADQL column name (delimited names lose their quotes)."""
+    if len(name) >= 2 and name[0] == name[-1] == '"':
+        return name[1:-1]
+    return name
+
+
+def _sql_type(spec: ColumnSpec) -> sa.types.TypeEngine[Any]:
+    match spec.datatype:
+        case "char" | "unicodeChar":
+            return sa.String(spec.max_length) if spec.max_length else sa.Text()
+        case "short":
+            return sa.SmallInteger()
+        case "int":
+            return sa.Integer()
+        case "long":
+            return sa.BigInteger()
+        case "float":
+            return sa.Float()
+        case "double":
+            return sa.Double()
+        case "boolean":
+            return sa.Boolean()
+        case other:
+            raise ValueError(f"column {spec.name}: no SQL type for VOTable datatype {other!r}")
+
+
+def _columns(table: TableSpec) -> list[sa.Column[Any]]:
+    return [
+        sa.Column(sql_name(c.name), _sql_type(c), nullable=c.nullable, comment=c.description)
+        for c in table.columns
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveSchema:
+    """The SQLAlchemy tables of the archive for one backend."""
+
+    backend: Backend
+    metadata: sa.MetaData
+    obscore: sa.Table
+    tap_schema: dict[str, sa.Table]
+    """TAP_SCHEMA tables by their unqualified name (``schemas``, ``columns``...)."""
+
+    rtree: sa.Table | None
+    """SQLite only: the R*Tree of footprint boxes (a virtual table, created by DDL)."""
+
+    @property
+    def published(self) -> dict[str, sa.Table]:
+        """Every published table by its qualified TAP name (``ivoa.ObsCore``...)."""
+        out = {"ivoa.ObsCore": self.obscore}
+        out.update({f"tap_schema.{name}": t for name, t in self.tap_schema.items()})
+        return out
+
+
+_PG_SPOLY_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION {HIDDEN_SCHEMA}.stcs_spoly(region text) RETURNS spoly
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT ('{{' || string_agg(format('(%%sd,%%sd)', c[i], c[i + 1]), ',' ORDER BY i) || '}}')::spoly
+  FROM regexp_split_to_array(
+         btrim(regexp_replace(region, '^\\s*polygon\\s+(icrs\\s+)?', '', 'i')), '\\s+') AS c,
+       generate_series(1, array_length(c, 1) - 1, 2) AS i
+$$
+"""
+
+
+def _postgresql_ddl(metadata: sa.MetaData) -> None:
+    setup = [
+        "CREATE EXTENSION IF NOT EXISTS pg_sphere",
+        "CREATE SCHEMA IF NOT EXISTS ivoa",
+        "CREATE SCHEMA IF NOT EXISTS tap_schema",
+        f"CREATE SCHEMA IF NOT EXISTS {HIDDEN_SCHEMA}",
+        _PG_SPOLY_FUNCTION,
+    ]
+    for statement in setup:
+        sa.event.listen(metadata, "before_create", sa.DDL(statement))
+
+
+def build_schema(backend: Backend) -> ArchiveSchema:
+    """Build the SQLAlchemy schema of the archive for ``backend``."""
+    metadata = sa.MetaData()
+    obscore_spec = published_tables()[0]
+    extra: list[Any] = []
+    if backend == "postgresql":
+        extra = [
+            sa.Column("s_point", SPoint(),
+                      sa.Computed("spoint(radians(s_ra), radians(s_dec))", persisted=True)),
+            sa.Column("s_poly", SPoly(),
+                      sa.Computed(f"{HIDDEN_SCHEMA}.stcs_spoly(s_region)", persisted=True)),
+        ]
+        _postgresql_ddl(metadata)
+    obscore = sa.Table(
+        "ObsCore", metadata,
+        sa.Column("obscore_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+                  primary_key=True, autoincrement=True),
+        *_columns(obscore_spec),
+        *extra,
+        *[sa.Index(f"obscore_{name}_idx", name) for name in _BTREE_COLUMNS],
+        sa.Index("obscore_publisher_did_idx", "obs_publisher_did", unique=True),
+        schema="ivoa",
+    )
+    if backend == "postgresql":
+        sa.Index("obscore_s_point_idx", obscore.c.s_point, postgresql_using="gist")
+        sa.Index("obscore_s_poly_idx", obscore.c.s_poly, postgresql_using="gist")
+
+    tap = {t.name: sa.Table(t.name, metadata, *_columns(t), schema="tap_schema")
+           for t in TAP_SCHEMA_TABLES}
+
+    rtree = None
+    if backend == "sqlite":
+        # Declared for queries only: SQLAlchemy cannot create a virtual table itself.
+        rtree = sa.Table(
+            RTREE_TABLE, sa.MetaData(),
+            sa.Column("id", sa.Integer, primary_key=True),
+            *[sa.Column(n, sa.Float) for n in
+              ("xmin", "xmax", "ymin", "ymax", "zmin", "zmax")],
+        )
+        sa.event.listen(metadata, "after_create", sa.DDL(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {RTREE_TABLE} "
+            "USING rtree(id, xmin, xmax, ymin, ymax, zmin, zmax)"))
+        sa.event.listen(metadata, "after_create", sa.DDL(
+            'CREATE TRIGGER IF NOT EXISTS obscore_rtree_delete AFTER DELETE ON "ObsCore" '
+            f"BEGIN DELETE FROM {RTREE_TABLE} WHERE id = old.obscore_id; END"))
+    return ArchiveSchema(backend, metadata, obscore, tap, rtree)

@@ -1,0 +1,61 @@
+"""STC-S ``POLYGON`` strings, the form ``s_region`` is published in (as at Rubin).
+
+``POLYGON ICRS 52.898024 -27.978909 52.839871 -28.199792 ...``: the frame is optional on
+input, vertices are (RA, Dec) pairs in degrees; on output they are written to 6 decimal
+places (about 4 milliarcseconds), counter-clockwise as seen from inside the sphere.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["StcsError", "format_polygons", "parse_polygon"]
+
+_FRAMES = {"ICRS", "FK5", "J2000", "UNKNOWNFRAME"}
+
+
+class StcsError(ValueError):
+    """An ``s_region`` value that is not an STC-S polygon we can index."""
+
+
+def parse_polygon(text: str) -> tuple[tuple[float, float], ...]:
+    """Parse an STC-S polygon into its (RA, Dec) vertices.
+
+    Raises
+    ------
+    StcsError
+        If the text is not ``POLYGON [frame] ra dec ra dec ...`` with at least three
+        vertices and coordinates on the sphere.
+    """
+    words = text.split()
+    if not words or words[0].upper() != "POLYGON":
+        raise StcsError(f"expected an STC-S POLYGON, got {text[:40]!r}")
+    numbers = words[1:]
+    if numbers and numbers[0].upper() in _FRAMES:
+        if numbers[0].upper() != "ICRS":
+            raise StcsError(f"only the ICRS frame is supported, not {numbers[0]}")
+        numbers = numbers[1:]
+    try:
+        values = [float(w) for w in numbers]
+    except ValueError as exc:
+        raise StcsError(f"polygon coordinates must be numbers: {exc}") from None
+    if len(values) % 2 or len(values) < 6:
+        raise StcsError("a polygon needs at least three (ra, dec) pairs")
+    vertices = tuple(zip(values[0::2], values[1::2], strict=True))
+    for ra, dec in vertices:
+        if not (math.isfinite(ra) and math.isfinite(dec) and -90.0 <= dec <= 90.0):
+            raise StcsError(f"vertex ({ra}, {dec}) is not on the sky")
+    return tuple((ra % 360.0, dec) for ra, dec in vertices)
+
+
+def format_polygons(ra: npt.NDArray[np.float64], dec: npt.NDArray[np.float64]) -> list[str]:
+    """STC-S strings for polygons given as (n, k) arrays of vertex coordinates."""
+    n, k = ra.shape
+    inter = np.empty((n, 2 * k))
+    inter[:, 0::2] = ra % 360.0
+    inter[:, 1::2] = dec
+    template = "POLYGON ICRS " + " ".join(["%.6f"] * (2 * k))
+    return [template % tuple(row) for row in inter]
