@@ -98,10 +98,10 @@ _NIGHT_START = 0.98
 """Fraction of the MJD day at which observing starts (23:31 UTC, evening in Chile)."""
 
 
-def _schedule(rng: np.random.Generator) -> Exposures:
-    """Every exposure of the campaign, in time order."""
+def _schedule(rng: np.random.Generator) -> tuple[Exposures, np.ndarray]:
+    """Every exposure of the campaign in time order, and which ones became visits."""
     first, last = CAMPAIGN_NIGHTS
-    blocks: dict[int, list[tuple[Field, str, int, str]]] = {}
+    blocks: dict[int, list[tuple[Field, str, int, str, int]]] = {}
     for field in FIELDS:
         nights = np.sort(rng.choice(np.arange(first, last + 1), field.nights, replace=False))
         slew = set(rng.choice(nights, _SLEW_ICRS_NIGHTS, replace=False)) \
@@ -114,16 +114,16 @@ def _schedule(rng: np.random.Generator) -> Exposures:
             for night, k in zip(nights, per_night, strict=True):
                 if k:
                     target = "slew_icrs" if night in slew else field.target
-                    blocks.setdefault(int(night), []).append((field, band, int(k), target))
+                    blocks.setdefault(int(night), []).append((field, band, int(k), target, 0))
     # Raw-only exposures: extra frames in random blocks, never processed into visits.
     all_blocks = [(n, i) for n, bl in blocks.items() for i in range(len(bl))]
     for pick in rng.choice(len(all_blocks), RAW_ONLY_EXPOSURES, replace=False):
         night, i = all_blocks[pick]
-        f, b, k, t = blocks[night][i]
-        blocks[night][i] = (f, b, k + 1, t)
+        f, b, k, t, extra = blocks[night][i]
+        blocks[night][i] = (f, b, k, t, extra + 1)
 
     cols: dict[str, list[object]] = {k: [] for k in (
-        "exposure_id", "day_obs", "seq", "t_start", "band", "target", "field")}
+        "exposure_id", "day_obs", "seq", "t_start", "band", "target", "field", "visit")}
     for night in sorted(blocks):
         day_obs = int(_day_obs(night))
         seq = int(rng.integers(5, 40))  # calibration frames come first
@@ -131,12 +131,12 @@ def _schedule(rng: np.random.Generator) -> Exposures:
         previous: tuple[str, str] | None = None
         order = rng.permutation(len(blocks[night]))
         for idx in order:
-            field, band, k, target = blocks[night][idx]
+            field, band, k, target, extra = blocks[night][idx]
             if previous is not None:
                 t += _FIELD_CHANGE if previous[0] != field.name else 0.0
                 t += _FILTER_CHANGE if previous[1] != band else 0.0
             previous = (field.name, band)
-            for _ in range(k):
+            for j in range(k + extra):
                 seq += 1 + int(rng.random() < 0.05)  # the odd test exposure in between
                 cols["exposure_id"].append(day_obs * 100000 + seq)
                 cols["day_obs"].append(day_obs)
@@ -145,6 +145,7 @@ def _schedule(rng: np.random.Generator) -> Exposures:
                 cols["band"].append(band)
                 cols["target"].append(target)
                 cols["field"].append(field)
+                cols["visit"].append(j < k)
                 t += _CADENCE
     n = len(cols["exposure_id"])
     fields: list[Field] = cols["field"]  # type: ignore[assignment]
@@ -153,7 +154,7 @@ def _schedule(rng: np.random.Generator) -> Exposures:
     angle = rng.uniform(0, 2 * np.pi, n)
     ra, dec = tangent_to_sky([f.ra for f in fields], [f.dec for f in fields],
                              radius * np.cos(angle), radius * np.sin(angle))
-    return Exposures(
+    exposures = Exposures(
         exposure_id=np.array(cols["exposure_id"], dtype=np.int64),
         day_obs=np.array(cols["day_obs"], dtype=np.int64),
         seq=np.array(cols["seq"], dtype=np.int64),
@@ -163,6 +164,7 @@ def _schedule(rng: np.random.Generator) -> Exposures:
         ra=ra, dec=dec, rotation=rng.uniform(0, 360, n),
         seeing=np.exp(rng.normal(np.log(1.1), 0.25, n)),
     )
+    return exposures, np.array(cols["visit"], dtype=bool)
 
 
 def _day_obs(mjd_night: int) -> str:
@@ -222,12 +224,10 @@ def generate_dp1(seed: int = 1786) -> Iterator[pa.Table]:
     The same seed always gives the same rows.
     """
     rng = np.random.default_rng(seed)
-    exposures = _schedule(rng)
+    exposures, is_visit = _schedule(rng)
     n = len(exposures)
     raw_mask = np.ones((n, 9), dtype=bool)
     raw_mask.ravel()[rng.choice(raw_mask.size, MISSING_RAWS, replace=False)] = False
-    is_visit = np.ones(n, dtype=bool)
-    is_visit[rng.choice(n, RAW_ONLY_EXPOSURES, replace=False)] = False
     visit_mask = np.repeat(is_visit[:, None], 9, axis=1)
     failed = rng.choice(np.flatnonzero(visit_mask.ravel()), FAILED_DETECTOR_VISITS,
                         replace=False)

@@ -1,0 +1,1 @@
+"""FastAPI dependencies: process-wide resources handed to handlers."""

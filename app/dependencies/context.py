@@ -1,0 +1,32 @@
+"""Per-request context: the configuration and a :class:`~app.factory.Factory`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.config import Config
+from app.dependencies.database import database_dependency
+from app.factory import Factory
+
+__all__ = ["RequestContext", "context_dependency"]
+
+
+@dataclass(frozen=True, slots=True)
+class RequestContext:
+    """What a handler needs about the request and the process."""
+
+    request: Request
+    config: Config
+    factory: Factory
+
+
+async def context_dependency(
+    request: Request, engine: Annotated[AsyncEngine, Depends(database_dependency)]
+) -> RequestContext:
+    """Build the request's context."""
+    config: Config = request.app.state.config
+    return RequestContext(request, config, Factory(config=config, engine=engine))

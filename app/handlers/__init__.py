@@ -1,0 +1,1 @@
+"""HTTP handlers: parse parameters, call one service method, wrap the result."""

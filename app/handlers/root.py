@@ -1,0 +1,25 @@
+"""``GET /``: a page for people, naming the service, its data and its endpoints."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import HTMLResponse
+
+from app.dependencies.context import RequestContext, context_dependency
+from app.pages import render_landing_page
+
+__all__ = ["router"]
+
+router = APIRouter()
+
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+async def landing_page(
+    context: Annotated[RequestContext, Depends(context_dependency)],
+) -> HTMLResponse:
+    """The landing page."""
+    summary = await context.factory.create_archive_service().summary()
+    html = render_landing_page(summary, context.request.app.routes, context.config.base_url)
+    return HTMLResponse(html)

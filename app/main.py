@@ -1,0 +1,65 @@
+"""The FastAPI application: routes, lifespan (engine, first-start demo data)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import structlog
+from fastapi import FastAPI
+
+from app.config import Config
+from app.dependencies.database import database_dependency
+from app.handlers import root
+from app.storage.archive import count_rows, fill_archive, initialise_archive
+from app.storage.database import create_sync_engine
+from obscore.demo import DP1_COUNTS, generate_dp1
+
+__all__ = ["create_app", "prepare_archive"]
+
+log = structlog.get_logger("obscura")
+
+
+def prepare_archive(config: Config) -> None:
+    """Create the archive's tables; on the embedded SQLite default, fill an empty archive
+    with the DP1-like demo data set (blocking; shows a progress bar on a terminal)."""
+    url = config.effective_database_url
+    if url.startswith("sqlite"):
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = create_sync_engine(url)
+    try:
+        initialise_archive(engine)
+        if url.startswith("sqlite") and config.auto_demo_data and count_rows(engine) == 0:
+            log.info("building the DP1-like demo data set", seed=config.demo_seed)
+            rows = fill_archive(engine, generate_dp1(config.demo_seed), replace=True,
+                                total=sum(DP1_COUNTS.values()),
+                                description="building demo data")
+            log.info("demo data set ready", rows=rows)
+    finally:
+        engine.dispose()
+
+
+def create_app(config: Config | None = None) -> FastAPI:
+    """Build the application for ``config`` (default: from the environment)."""
+    config = config or Config()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await asyncio.to_thread(prepare_archive, config)
+        await database_dependency.initialize(config.effective_database_url)
+        log.info("serving", base_url=config.base_url)
+        try:
+            yield
+        finally:
+            await database_dependency.aclose()
+
+    app = FastAPI(
+        title="Obscura",
+        summary="IVOA TAP, SIA, DataLink and SODA services for an image archive",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.config = config
+    app.include_router(root.router)
+    return app

@@ -1,0 +1,1 @@
+"""Services: one class per protocol concern, constructed by :mod:`app.factory`."""
