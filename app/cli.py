@@ -20,13 +20,14 @@ def _serve(config: Config, args: argparse.Namespace) -> int:
     if "base_url" not in config.model_fields_set:
         # Links must point where this server really listens unless told otherwise.
         config = config.model_copy(update={"base_url": f"http://{args.host}:{args.port}"})
-    uvicorn.run(create_app(config), host=args.host, port=args.port,
-                log_level=config.log_level.lower())
+    uvicorn.run(
+        create_app(config), host=args.host, port=args.port, log_level=config.log_level.lower()
+    )
     return 0
 
 
 def _demo_data(config: Config, args: argparse.Namespace) -> int:
-    from app.storage.archive import fill_archive
+    from app.storage.archive import count_rows, fill_archive
     from app.storage.database import create_sync_engine
     from obscore.demo import DP1_COUNTS, generate_dp1
     from obscore.survey import generate_survey
@@ -35,14 +36,18 @@ def _demo_data(config: Config, args: argparse.Namespace) -> int:
         config.data_dir.mkdir(parents=True, exist_ok=True)
     engine = create_sync_engine(config.effective_database_url)
     try:
+        if args.if_empty and count_rows(engine) > 0:
+            print("ivoa.ObsCore already holds rows; leaving them as they are")
+            return 0
         if args.survey_rows:
             tables = generate_survey(args.survey_rows, seed=args.seed or 2026)
             total, label = args.survey_rows, "generating survey"
         else:
             tables = generate_dp1(args.seed or config.demo_seed)
             total, label = sum(DP1_COUNTS.values()), "building demo data"
-        rows = fill_archive(engine, tables, replace=True, total=total, description=label,
-                            progress=True)
+        rows = fill_archive(
+            engine, tables, replace=True, total=total, description=label, progress=True
+        )
     finally:
         engine.dispose()
     print(f"ivoa.ObsCore now holds {rows:,} rows")
@@ -54,14 +59,13 @@ def _load(config: Config, args: argparse.Namespace) -> int:
     from app.storage.database import create_sync_engine
     from obscore.loader import LoadError, read_rows
 
+    engine = create_sync_engine(config.effective_database_url)
     try:
         rows = read_rows(Path(args.file))
+        written = fill_archive(engine, [rows], replace=args.replace, total=rows.num_rows)
     except LoadError as exc:
         print(f"obscura load: {args.file}: {exc}. Nothing was loaded.", file=sys.stderr)
         return 1
-    engine = create_sync_engine(config.effective_database_url)
-    try:
-        written = fill_archive(engine, [rows], replace=args.replace, total=rows.num_rows)
     finally:
         engine.dispose()
     print(f"loaded {written:,} rows from {args.file}")
@@ -77,26 +81,41 @@ def _init_db(config: Config, _args: argparse.Namespace) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="obscura", description="IVOA archive service for astronomical images. "
-        "Configured by OBSCURA_* environment variables (see README).")
+        prog="obscura",
+        description="IVOA archive service for astronomical images. "
+        "Configured by OBSCURA_* environment variables (see README).",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run the HTTP server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.set_defaults(run=_serve)
-    demo = commands.add_parser("demo-data", help="(re)build the DP1-like demo data set, "
-                               "replacing the archive's rows")
+    demo = commands.add_parser(
+        "demo-data", help="(re)build the DP1-like demo data set, replacing the archive's rows"
+    )
     demo.add_argument("--seed", type=int, default=None)
-    demo.add_argument("--survey-rows", type=int, default=0, metavar="N",
-                      help="instead, generate a synthetic survey of at least N rows")
+    demo.add_argument(
+        "--survey-rows",
+        type=int,
+        default=0,
+        metavar="N",
+        help="instead, generate a synthetic survey of at least N rows",
+    )
+    demo.add_argument(
+        "--if-empty", action="store_true", help="do nothing if the archive already holds rows"
+    )
     demo.set_defaults(run=_demo_data)
     load = commands.add_parser("load", help="load ObsCore rows from CSV, Parquet or VOTable")
     load.add_argument("file")
-    load.add_argument("--replace", action="store_true",
-                      help="replace the archive's rows instead of adding to them")
+    load.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace the archive's rows instead of adding to them",
+    )
     load.set_defaults(run=_load)
-    init = commands.add_parser("init-db", help="create the schema (and, on SQLite, the "
-                               "demo data if the archive is empty)")
+    init = commands.add_parser(
+        "init-db", help="create the schema (and, on SQLite, the demo data if the archive is empty)"
+    )
     init.set_defaults(run=_init_db)
     return parser
 

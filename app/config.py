@@ -38,32 +38,51 @@ class Config(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="OBSCURA_", extra="ignore")
 
-    data_dir: Annotated[Path, Field(
-        title="Data directory",
-        description="Where the embedded SQLite database, job results and pixel files live.",
-    )] = _DEFAULT_DATA_DIR
+    data_dir: Annotated[
+        Path,
+        Field(
+            title="Data directory",
+            description="Where the embedded SQLite database, job results and pixel files live.",
+        ),
+    ] = _DEFAULT_DATA_DIR
 
-    database_url: Annotated[str, Field(
-        title="Database URL",
-        description=("SQLAlchemy URL: sqlite+aiosqlite:///path (default: obscura.db in the "
-                     "data directory) or postgresql+psycopg://user:pass@host/db."),
-    )] = ""
+    database_url: Annotated[
+        str,
+        Field(
+            title="Database URL",
+            description=(
+                "SQLAlchemy URL: sqlite+aiosqlite:///path (default: obscura.db in the "
+                "data directory) or postgresql+psycopg://user:pass@host/db."
+            ),
+        ),
+    ] = ""
 
-    base_url: Annotated[str, Field(
-        title="Public base URL",
-        description=("The URL users reach the service at, used in every link the service "
-                     "writes (access_url, capabilities). No trailing slash."),
-    )] = "http://127.0.0.1:8000"
+    base_url: Annotated[
+        str,
+        Field(
+            title="Public base URL",
+            description=(
+                "The URL users reach the service at, used in every link the service "
+                "writes (access_url, capabilities). No trailing slash."
+            ),
+        ),
+    ] = "http://127.0.0.1:8000"
 
-    demo_seed: Annotated[int, Field(
-        title="Demo data seed",
-        description="Seed of the DP1-like demo data set built on first start.",
-    )] = 1786
+    demo_seed: Annotated[
+        int,
+        Field(
+            title="Demo data seed",
+            description="Seed of the DP1-like demo data set built on first start.",
+        ),
+    ] = 1786
 
-    auto_demo_data: Annotated[bool, Field(
-        title="Build demo data when empty",
-        description="On start, fill an empty SQLite archive with the DP1-like demo data set.",
-    )] = True
+    auto_demo_data: Annotated[
+        bool,
+        Field(
+            title="Build demo data when empty",
+            description="On start, fill an empty SQLite archive with the DP1-like demo data set.",
+        ),
+    ] = True
 
     log_level: Annotated[str, Field(title="Log level")] = "INFO"
 

@@ -32,9 +32,13 @@ def prepare_archive(config: Config) -> None:
         initialise_archive(engine)
         if url.startswith("sqlite") and config.auto_demo_data and count_rows(engine) == 0:
             log.info("building the DP1-like demo data set", seed=config.demo_seed)
-            rows = fill_archive(engine, generate_dp1(config.demo_seed), replace=True,
-                                total=sum(DP1_COUNTS.values()),
-                                description="building demo data")
+            rows = fill_archive(
+                engine,
+                generate_dp1(config.demo_seed),
+                replace=True,
+                total=sum(DP1_COUNTS.values()),
+                description="building demo data",
+            )
             log.info("demo data set ready", rows=rows)
     finally:
         engine.dispose()

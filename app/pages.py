@@ -26,21 +26,26 @@ def _endpoint_rows(routes: Sequence[Any], base_url: str) -> str:
     rows = []
     for route in routes:
         if isinstance(route, APIRoute) and route.include_in_schema:
-            methods = ", ".join(sorted(route.methods - {"HEAD"}))
+            methods = ", ".join(sorted((route.methods or set()) - {"HEAD"}))
             url = escape(base_url + route.path)
-            rows.append(f"<tr><td><a href=\"{url}\">{escape(route.path)}</a></td>"
-                        f"<td>{escape(methods)}</td>"
-                        f"<td>{escape(route.summary or route.name)}</td></tr>")
+            rows.append(
+                f'<tr><td><a href="{url}">{escape(route.path)}</a></td>'
+                f"<td>{escape(methods)}</td>"
+                f"<td>{escape(route.summary or route.name)}</td></tr>"
+            )
     if not rows:
         return "<p>No protocol endpoints are enabled yet.</p>"
-    return ("<table><tr><th>Endpoint</th><th>Methods</th><th>What it does</th></tr>"
-            + "".join(rows) + "</table>")
+    return (
+        "<table><tr><th>Endpoint</th><th>Methods</th><th>What it does</th></tr>"
+        + "".join(rows)
+        + "</table>"
+    )
 
 
 def render_landing_page(summary: ArchiveSummary, routes: Sequence[Any], base_url: str) -> str:
     """The landing page: the service, the data set it holds and the endpoints it serves."""
     counts = "".join(
-        f"<tr><td><code>{escape(name)}</code></td><td class=\"n\">{n:,}</td></tr>"
+        f'<tr><td><code>{escape(name)}</code></td><td class="n">{n:,}</td></tr>'
         for name, n in summary.by_subtype.items()
     )
     return f"""<!DOCTYPE html>

@@ -29,8 +29,11 @@ from obscore.sphere import tangent_to_sky
 __all__ = ["DP1_COUNTS", "FIELDS", "Field", "generate_dp1"]
 
 DP1_COUNTS = {
-    "lsst.raw": 16_125, "lsst.visit_image": 15_972, "lsst.difference_image": 15_972,
-    "lsst.deep_coadd": 2_644, "lsst.template_coadd": 2_730,
+    "lsst.raw": 16_125,
+    "lsst.visit_image": 15_972,
+    "lsst.difference_image": 15_972,
+    "lsst.deep_coadd": 2_644,
+    "lsst.template_coadd": 2_730,
 }
 """Butler dataset counts of Data Preview 1, the demo's targets."""
 
@@ -72,20 +75,50 @@ class Field:
 
 
 FIELDS = (
-    Field("47 Tuc Globular Cluster", "47_Tuc", 6.02, -72.08,
-          {"g": 10, "r": 32, "i": 19, "y": 5}, 4),
-    Field("Low Ecliptic Latitude Field", "Rubin_SV_38_7", 37.86, 6.98,
-          {"g": 44, "r": 40, "i": 55, "z": 20}, 5),
-    Field("Fornax Dwarf Spheroidal Galaxy", "Fornax_dSph", 40.00, -34.45,
-          {"g": 5, "r": 25, "i": 12}, 2),
-    Field("Extended Chandra Deep Field South", "ECDFS", 53.13, -28.10,
-          {"u": 43, "g": 230, "r": 237, "i": 162, "z": 153, "y": 30}, 21),
-    Field("Euclid Deep Field South", "EDFS_comcam", 59.10, -48.73,
-          {"u": 20, "g": 61, "r": 87, "i": 42, "z": 42, "y": 20}, 9),
-    Field("Low Galactic Latitude Field", "Rubin_SV_95_-25", 95.00, -25.00,
-          {"u": 33, "g": 82, "r": 84, "i": 23, "z": 60, "y": 10}, 10),
-    Field("Seagull Nebula", "Seagull", 106.23, -10.51,
-          {"u": 10, "g": 37, "r": 43, "z": 10}, 4),
+    Field(
+        "47 Tuc Globular Cluster", "47_Tuc", 6.02, -72.08, {"g": 10, "r": 32, "i": 19, "y": 5}, 4
+    ),
+    Field(
+        "Low Ecliptic Latitude Field",
+        "Rubin_SV_38_7",
+        37.86,
+        6.98,
+        {"g": 44, "r": 40, "i": 55, "z": 20},
+        5,
+    ),
+    Field(
+        "Fornax Dwarf Spheroidal Galaxy",
+        "Fornax_dSph",
+        40.00,
+        -34.45,
+        {"g": 5, "r": 25, "i": 12},
+        2,
+    ),
+    Field(
+        "Extended Chandra Deep Field South",
+        "ECDFS",
+        53.13,
+        -28.10,
+        {"u": 43, "g": 230, "r": 237, "i": 162, "z": 153, "y": 30},
+        21,
+    ),
+    Field(
+        "Euclid Deep Field South",
+        "EDFS_comcam",
+        59.10,
+        -48.73,
+        {"u": 20, "g": 61, "r": 87, "i": 42, "z": 42, "y": 20},
+        9,
+    ),
+    Field(
+        "Low Galactic Latitude Field",
+        "Rubin_SV_95_-25",
+        95.00,
+        -25.00,
+        {"u": 33, "g": 82, "r": 84, "i": 23, "z": 60, "y": 10},
+        10,
+    ),
+    Field("Seagull Nebula", "Seagull", 106.23, -10.51, {"u": 10, "g": 37, "r": 43, "z": 10}, 4),
 )
 
 _SLEW_ICRS_NIGHTS = 3
@@ -104,8 +137,11 @@ def _schedule(rng: np.random.Generator) -> tuple[Exposures, np.ndarray]:
     blocks: dict[int, list[tuple[Field, str, int, str, int]]] = {}
     for field in FIELDS:
         nights = np.sort(rng.choice(np.arange(first, last + 1), field.nights, replace=False))
-        slew = set(rng.choice(nights, _SLEW_ICRS_NIGHTS, replace=False)) \
-            if field.target == "ECDFS" else set()
+        slew = (
+            set(rng.choice(nights, _SLEW_ICRS_NIGHTS, replace=False))
+            if field.target == "ECDFS"
+            else set()
+        )
         for band in BAND_NAMES:
             count = field.visits.get(band, 0)
             if not count:
@@ -122,8 +158,10 @@ def _schedule(rng: np.random.Generator) -> tuple[Exposures, np.ndarray]:
         f, b, k, t, extra = blocks[night][i]
         blocks[night][i] = (f, b, k, t, extra + 1)
 
-    cols: dict[str, list[object]] = {k: [] for k in (
-        "exposure_id", "day_obs", "seq", "t_start", "band", "target", "field", "visit")}
+    cols: dict[str, list[object]] = {
+        k: []
+        for k in ("exposure_id", "day_obs", "seq", "t_start", "band", "target", "field", "visit")
+    }
     for night in sorted(blocks):
         day_obs = int(_day_obs(night))
         seq = int(rng.integers(5, 40))  # calibration frames come first
@@ -152,8 +190,12 @@ def _schedule(rng: np.random.Generator) -> tuple[Exposures, np.ndarray]:
     wide = rng.random(n) < WIDE_FRACTION
     radius = np.where(wide, WIDE_DITHER_RADIUS, DITHER_RADIUS) * np.sqrt(rng.random(n))
     angle = rng.uniform(0, 2 * np.pi, n)
-    ra, dec = tangent_to_sky([f.ra for f in fields], [f.dec for f in fields],
-                             radius * np.cos(angle), radius * np.sin(angle))
+    ra, dec = tangent_to_sky(
+        [f.ra for f in fields],
+        [f.dec for f in fields],
+        radius * np.cos(angle),
+        radius * np.sin(angle),
+    )
     exposures = Exposures(
         exposure_id=np.array(cols["exposure_id"], dtype=np.int64),
         day_obs=np.array(cols["day_obs"], dtype=np.int64),
@@ -161,7 +203,9 @@ def _schedule(rng: np.random.Generator) -> tuple[Exposures, np.ndarray]:
         t_start=np.array(cols["t_start"], dtype=np.float64),
         band=np.array(cols["band"]),
         target=np.array(cols["target"], dtype=object),
-        ra=ra, dec=dec, rotation=rng.uniform(0, 360, n),
+        ra=ra,
+        dec=dec,
+        rotation=rng.uniform(0, 360, n),
         seeing=np.exp(rng.normal(np.log(1.1), 0.25, n)),
     )
     return exposures, np.array(cols["visit"], dtype=bool)
@@ -174,7 +218,9 @@ def _day_obs(mjd_night: int) -> str:
 
 
 def _coadds(
-    exposures: Exposures, visit_mask: np.ndarray, footprints: tuple[np.ndarray, np.ndarray],
+    exposures: Exposures,
+    visit_mask: np.ndarray,
+    footprints: tuple[np.ndarray, np.ndarray],
     rng: np.random.Generator,
 ) -> Iterator[pa.Table]:
     """Deep and template coadds of every patch-band with enough covering visits."""
@@ -185,8 +231,11 @@ def _coadds(
     u, v = np.meshgrid(s, s)
     w = np.stack([(1 - u) * (1 - v), u * (1 - v), u * v, (1 - u) * v], axis=-1).reshape(-1, 4)
     ex, det = np.nonzero(visit_mask)
-    x, y, z = (np.cos(np.radians(dec_c)) * np.cos(np.radians(ra_c)),
-               np.cos(np.radians(dec_c)) * np.sin(np.radians(ra_c)), np.sin(np.radians(dec_c)))
+    x, y, z = (
+        np.cos(np.radians(dec_c)) * np.cos(np.radians(ra_c)),
+        np.cos(np.radians(dec_c)) * np.sin(np.radians(ra_c)),
+        np.sin(np.radians(dec_c)),
+    )
     pts = np.stack([c[ex, det] @ w.T for c in (x, y, z)], axis=-1)  # (n, 25, 3)
     ra_s = np.degrees(np.arctan2(pts[..., 1], pts[..., 0])) % 360
     dec_s = np.degrees(np.arctan2(pts[..., 2], np.hypot(pts[..., 0], pts[..., 1])))
@@ -198,24 +247,38 @@ def _coadds(
     # One (tract, patch, band, exposure) per visit covering the patch.
     band_number = {b: i for i, b in enumerate(BAND_NAMES)}
     band_index = np.array([band_number[b] for b in exposures.band[ex]])
-    key = np.stack([tracts.ravel(), patches.ravel(),
-                    np.repeat(band_index, pts.shape[1]), np.repeat(ex, pts.shape[1])], axis=1)
+    key = np.stack(
+        [
+            tracts.ravel(),
+            patches.ravel(),
+            np.repeat(band_index, pts.shape[1]),
+            np.repeat(ex, pts.shape[1]),
+        ],
+        axis=1,
+    )
     key = np.unique(key[key[:, 1] >= 0], axis=0)
     seeing = exposures.seeing[key[:, 3]]
     for product, min_inputs, good in (
         (products.DEEP_COADD, DEEP_MIN_INPUTS, seeing < DEEP_MAX_SEEING),
         (products.TEMPLATE_COADD, TEMPLATE_MIN_INPUTS, np.ones(len(key), dtype=bool)),
     ):
-        groups, inverse, counts = np.unique(key[good, :3], axis=0, return_inverse=True,
-                                            return_counts=True)
+        groups, inverse, counts = np.unique(
+            key[good, :3], axis=0, return_inverse=True, return_counts=True
+        )
         mean_seeing = np.bincount(inverse.ravel(), seeing[good]) / counts
         chosen = counts >= min_inputs
         groups, mean_seeing = groups[chosen], mean_seeing[chosen]
         corners = [skymap.tract(int(t)).patch_outer_corners(int(p)) for t, p, _ in groups]
         yield products.coadd_rows(
-            product, groups[:, 0], groups[:, 1], np.array(BAND_NAMES)[groups[:, 2]],
+            product,
+            groups[:, 0],
+            groups[:, 1],
+            np.array(BAND_NAMES)[groups[:, 2]],
             (np.array([c[0] for c in corners]), np.array([c[1] for c in corners])),
-            mean_seeing, rng, SKYMAP_NAME)
+            mean_seeing,
+            rng,
+            SKYMAP_NAME,
+        )
 
 
 def generate_dp1(seed: int = 1786) -> Iterator[pa.Table]:
@@ -229,8 +292,7 @@ def generate_dp1(seed: int = 1786) -> Iterator[pa.Table]:
     raw_mask = np.ones((n, 9), dtype=bool)
     raw_mask.ravel()[rng.choice(raw_mask.size, MISSING_RAWS, replace=False)] = False
     visit_mask = np.repeat(is_visit[:, None], 9, axis=1)
-    failed = rng.choice(np.flatnonzero(visit_mask.ravel()), FAILED_DETECTOR_VISITS,
-                        replace=False)
+    failed = rng.choice(np.flatnonzero(visit_mask.ravel()), FAILED_DETECTOR_VISITS, replace=False)
     visit_mask.ravel()[failed] = False
     footprints = products.detector_footprints(exposures)
     yield products.detector_rows(exposures, products.RAW, raw_mask, rng, footprints)

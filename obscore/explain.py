@@ -16,7 +16,8 @@ def query_plan(conn: sa.Connection, statement: sa.Select[Any]) -> list[str]:
     backend = backend_of(conn.dialect.name)
     translate = schema_translate_map(backend)
     compiled = statement.compile(
-        dialect=conn.dialect, schema_translate_map=translate,
+        dialect=conn.dialect,
+        schema_translate_map=translate,
         render_schema_translate=translate is not None,
         compile_kwargs={"literal_binds": True},
     )

@@ -15,9 +15,11 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import sqlalchemy as sa
 
+from obscore.loader import LoadError
 from obscore.products import ARROW_SCHEMA
 from obscore.schema import RTREE_TABLE, ArchiveSchema
 from obscore.sphere import footprint_box, radec_to_xyz
@@ -27,6 +29,7 @@ from obscore.tap_schema import tap_schema_rows
 __all__ = [
     "append_rows",
     "bulk_load",
+    "check_new_dids",
     "clear_rows",
     "create_archive",
     "finish_load",
@@ -71,7 +74,30 @@ def append_rows(conn: sa.Connection, schema: ArchiveSchema, rows: pa.Table) -> i
         _copy_postgresql(conn, rows)
     else:
         _insert_sqlite(conn, schema, rows)
-    return rows.num_rows
+    return int(rows.num_rows)
+
+
+def check_new_dids(conn: sa.Connection, schema: ArchiveSchema, rows: pa.Table) -> None:
+    """Refuse rows whose ``obs_publisher_did`` is already in the archive.
+
+    Raises
+    ------
+    LoadError
+        Naming the first such row (1-based) of ``rows``.
+    """
+    dids = rows.column("obs_publisher_did").to_pylist()
+    did = schema.obscore.c.obs_publisher_did
+    for start in range(0, len(dids), 1000):
+        chunk = dids[start : start + 1000]
+        taken = set(conn.execute(sa.select(did).where(did.in_(chunk))).scalars())
+        if taken:
+            row = next(i for i, d in enumerate(chunk) if d in taken)
+            raise LoadError(
+                f"{chunk[row]!r} is already in the archive; publisher DIDs "
+                "are unique (use --replace to replace the archive's rows)",
+                row=start + row + 1,
+                column="obs_publisher_did",
+            )
 
 
 def finish_load(conn: sa.Connection, schema: ArchiveSchema) -> None:
@@ -84,20 +110,18 @@ def finish_load(conn: sa.Connection, schema: ArchiveSchema) -> None:
 
 @contextmanager
 def bulk_load(conn: sa.Connection, schema: ArchiveSchema) -> Iterator[None]:
-    """Drop ObsCore's PostgreSQL indexes for the duration of a large load, then rebuild them.
+    """Drop ObsCore's B-tree (and GiST) indexes for a large load, then rebuild them.
 
-    Building a GiST index once over all rows is several times faster than maintaining it
-    row by row. On SQLite this does nothing.
+    Building an index once over all rows is several times faster than maintaining it row
+    by row. SQLite's R*Tree stays: its boxes are written with the rows.
     """
-    if schema.backend != "postgresql":
-        yield
-        return
     indexes = list(schema.obscore.indexes)
     for index in indexes:
         index.drop(conn, checkfirst=True)
     yield
-    # Larger sort memory speeds up the builds; the setting ends with the transaction.
-    conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '512MB'")
+    if schema.backend == "postgresql":
+        # More sort memory speeds up the builds; the setting ends with the transaction.
+        conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '512MB'")
     for index in indexes:
         index.create(conn, checkfirst=True)
 
@@ -107,17 +131,24 @@ def _copy_postgresql(conn: sa.Connection, rows: pa.Table) -> None:
     pa_csv.write_csv(rows, buffer, pa_csv.WriteOptions(include_header=False, batch_size=8192))
     columns = ", ".join(f'"{name}"' for name in rows.column_names)
     driver: Any = conn.connection.driver_connection
-    with driver.cursor() as cursor, cursor.copy(
-        f'COPY ivoa."ObsCore" ({columns}) FROM STDIN (FORMAT csv)'
-    ) as copy:
+    with (
+        driver.cursor() as cursor,
+        cursor.copy(f'COPY ivoa."ObsCore" ({columns}) FROM STDIN (FORMAT csv)') as copy,
+    ):
         view = buffer.getbuffer()
         for start in range(0, len(view), 1 << 20):
-            copy.write(view[start:start + (1 << 20)])
+            copy.write(view[start : start + (1 << 20)])
 
 
 def _insert_sqlite(conn: sa.Connection, schema: ArchiveSchema, rows: pa.Table) -> None:
-    first = int(conn.execute(sa.select(sa.func.coalesce(
-        sa.func.max(schema.obscore.c.obscore_id), 0))).scalar_one()) + 1
+    first = (
+        int(
+            conn.execute(
+                sa.select(sa.func.coalesce(sa.func.max(schema.obscore.c.obscore_id), 0))
+            ).scalar_one()
+        )
+        + 1
+    )
     ids = np.arange(first, first + rows.num_rows, dtype=np.int64)
     names = ["obscore_id", *rows.column_names]
     columns = ", ".join(f'"{n}"' for n in names)
@@ -137,24 +168,49 @@ def _footprint_boxes(rows: pa.Table) -> tuple[np.ndarray, np.ndarray] | None:
     """R*Tree boxes for rows with a position: (row mask, (n, 6) boxes)."""
     ra = rows.column("s_ra").to_numpy(zero_copy_only=False)
     dec = rows.column("s_dec").to_numpy(zero_copy_only=False)
-    regions = rows.column("s_region").to_pylist()
     has_point = ~(np.isnan(ra) | np.isnan(dec))
     if not has_point.any():
         return None
     boxes = np.empty((len(ra), 6))
-    # Footprints grouped by vertex count so each group is one vectorised call.
-    by_size: dict[int, list[int]] = {}
-    polygons: dict[int, tuple[tuple[float, float], ...]] = {}
-    for i, region in enumerate(regions):
-        if region is not None and has_point[i]:
-            polygons[i] = parse_polygon(region)
-            by_size.setdefault(len(polygons[i]), []).append(i)
+    by_size = _polygons_by_size(rows.column("s_region"), has_point)
     centres = radec_to_xyz(np.where(has_point, ra, 0.0), np.where(has_point, dec, 0.0))
     lone = np.flatnonzero(has_point)
     boxes[lone, 0::2] = centres[lone]
     boxes[lone, 1::2] = centres[lone]
-    for members in by_size.values():
-        vertices = np.array([polygons[i] for i in members])
+    for members, vertices in by_size:
         xyz = radec_to_xyz(vertices[..., 0], vertices[..., 1])
         boxes[members] = footprint_box(xyz, centres[members])
     return has_point, boxes[has_point]
+
+
+def _polygons_by_size(
+    regions: pa.ChunkedArray, wanted: np.ndarray
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Vertices of the wanted rows' polygons, grouped by vertex count.
+
+    Returns (row indices, (m, k, 2) vertex array) per vertex count k. The usual case, all
+    ``POLYGON ICRS`` with one vertex count, is parsed in one vectorised pass.
+    """
+    present = np.flatnonzero(wanted & ~regions.is_null().to_numpy(zero_copy_only=False))
+    if len(present) == 0:
+        return []
+    chosen = regions.take(pa.array(present))
+    tokens = pc.split_pattern(pc.utf8_trim_whitespace(chosen), " ")
+    lengths = pc.list_value_length(tokens).to_numpy(zero_copy_only=False)
+    if (lengths == lengths[0]).all() and lengths[0] % 2 == 0 and lengths[0] >= 8:
+        flat = pc.list_flatten(tokens).to_numpy(zero_copy_only=False).reshape(len(present), -1)
+        if (flat[:, 0] == "POLYGON").all() and (flat[:, 1] == "ICRS").all():
+            try:
+                values = flat[:, 2:].astype(np.float64)
+            except ValueError:
+                values = None
+            if values is not None:
+                return [(present, values.reshape(len(present), -1, 2))]
+    by_size: dict[int, list[int]] = {}
+    parsed: dict[int, tuple[tuple[float, float], ...]] = {}
+    for i, region in zip(present, chosen.to_pylist(), strict=True):
+        parsed[i] = parse_polygon(region)
+        by_size.setdefault(len(parsed[i]), []).append(i)
+    return [
+        (np.array(members), np.array([parsed[i] for i in members])) for members in by_size.values()
+    ]

@@ -25,12 +25,27 @@ from obscore.stcs import StcsError, parse_polygon
 
 __all__ = ["FORMATS", "LoadError", "read_rows"]
 
-FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".xml": "votable",
-           ".vot": "votable", ".votable": "votable"}
+FORMATS = {
+    ".csv": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".xml": "votable",
+    ".vot": "votable",
+    ".votable": "votable",
+}
 
-DATAPRODUCT_TYPES = frozenset({
-    "image", "cube", "spectrum", "sed", "timeseries", "visibility", "event", "measurements",
-})
+DATAPRODUCT_TYPES = frozenset(
+    {
+        "image",
+        "cube",
+        "spectrum",
+        "sed",
+        "timeseries",
+        "visibility",
+        "event",
+        "measurements",
+    }
+)
 """ObsCore 1.1's vocabulary for ``dataproduct_type``."""
 
 _NULL_STRINGS = ["", "\\N", "NULL", "null"]
@@ -39,12 +54,15 @@ _NULL_STRINGS = ["", "\\N", "NULL", "null"]
 class LoadError(ValueError):
     """A file that cannot be loaded, with the data row (1-based) and column at fault."""
 
-    def __init__(self, message: str, *, row: int | None = None,
-                 column: str | None = None) -> None:
-        where = ", ".join(part for part in (
-            f"row {row}" if row is not None else "",
-            f"column {column}" if column is not None else "",
-        ) if part)
+    def __init__(self, message: str, *, row: int | None = None, column: str | None = None) -> None:
+        where = ", ".join(
+            part
+            for part in (
+                f"row {row}" if row is not None else "",
+                f"column {column}" if column is not None else "",
+            )
+            if part
+        )
         super().__init__(f"{where}: {message}" if where else message)
         self.row = row
         self.column = column
@@ -66,8 +84,10 @@ def read_rows(path: Path) -> pa.Table:
     """
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:
-        raise LoadError(f"{path.name}: unknown file type {path.suffix!r}; use one of "
-                        f"{', '.join(sorted(FORMATS))}")
+        raise LoadError(
+            f"{path.name}: unknown file type {path.suffix!r}; use one of "
+            f"{', '.join(sorted(FORMATS))}"
+        )
     try:
         raw = {"csv": _read_csv, "parquet": pq.read_table, "votable": _read_votable}[kind](path)
     except LoadError:
@@ -80,10 +100,15 @@ def read_rows(path: Path) -> pa.Table:
 def _read_csv(path: Path) -> pa.Table:
     with path.open("rb") as f:
         header = f.readline().decode("utf-8", "replace").strip().split(",")
-    return pa_csv.read_csv(path, convert_options=pa_csv.ConvertOptions(
-        column_types={name.strip().strip('"'): pa.string() for name in header},
-        null_values=_NULL_STRINGS, strings_can_be_null=True, quoted_strings_can_be_null=False,
-    ))
+    return pa_csv.read_csv(
+        path,
+        convert_options=pa_csv.ConvertOptions(
+            column_types={name.strip().strip('"'): pa.string() for name in header},
+            null_values=_NULL_STRINGS,
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=False,
+        ),
+    )
 
 
 def _read_votable(path: Path) -> pa.Table:
@@ -96,8 +121,9 @@ def _read_votable(path: Path) -> pa.Table:
         mask = np.asarray(getattr(col, "mask", np.zeros(len(col), dtype=bool)), dtype=bool)
         values = np.asarray(col)
         if values.dtype.kind in "OUS":
-            values = np.array([v.decode() if isinstance(v, bytes) else v for v in values],
-                              dtype=object)
+            values = np.array(
+                [v.decode() if isinstance(v, bytes) else v for v in values], dtype=object
+            )
             # VOTable cannot tell an empty string from a null (VOTable 1.4 sect. 5.1).
             mask |= values == ""
         arrays[name] = pa.array(values, mask=mask if mask.any() else None)
@@ -109,8 +135,9 @@ def check_rows(raw: pa.Table) -> pa.Table:
     known = {sql_name(c.name) for c in OBSCORE_COLUMNS}
     unknown = [name for name in raw.column_names if name not in known]
     if unknown:
-        raise LoadError(f"unknown column {unknown[0]!r}: the columns must be ObsCore's",
-                        column=unknown[0])
+        raise LoadError(
+            f"unknown column {unknown[0]!r}: the columns must be ObsCore's", column=unknown[0]
+        )
     arrays = []
     for spec in OBSCORE_COLUMNS:
         name = sql_name(spec.name)
@@ -143,7 +170,8 @@ def _convert(column: pa.ChunkedArray, target: pa.DataType, name: str) -> pa.Chun
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass
     kind = {"int32": "an integer", "int64": "an integer", "double": "a number"}.get(
-        str(target), str(target))
+        str(target), str(target)
+    )
     for i, value in enumerate(column.to_pylist(), start=1):
         try:
             pc.cast(pa.array([value]), target, safe=True)
@@ -165,8 +193,10 @@ def _check(column: pa.ChunkedArray, spec: ColumnSpec) -> None:
     if pa.types.is_floating(column.type):
         fail_where(pc.invert(pc.is_finite(column)), lambda v: f"{v} is not a finite number")
     if spec.max_length is not None:
-        fail_where(pc.greater(pc.utf8_length(column), spec.max_length),
-                   lambda v: f"{str(v)[:40]!r} is longer than {spec.max_length} characters")
+        fail_where(
+            pc.greater(pc.utf8_length(column), spec.max_length),
+            lambda v: f"{str(v)[:40]!r} is longer than {spec.max_length} characters",
+        )
     range_checks: dict[str, tuple[float, float, str]] = {
         "calib_level": (0, 4, "calib_level must be 0, 1, 2, 3 or 4"),
         "s_ra": (0.0, 360.0, "s_ra must be in [0, 360] degrees"),
@@ -178,15 +208,21 @@ def _check(column: pa.ChunkedArray, spec: ColumnSpec) -> None:
         outside = pc.or_(pc.less(column, low), pc.greater(column, high))
         fail_where(outside, lambda v, m=message: f"{v}: {m}")  # type: ignore[misc]
     if name == "dataproduct_type":
-        fail_where(pc.invert(pc.is_in(column, pa.array(sorted(DATAPRODUCT_TYPES)))),
-                   lambda v: f"{v!r} is not an ObsCore data product type "
-                             f"({', '.join(sorted(DATAPRODUCT_TYPES))})")
+        fail_where(
+            pc.invert(pc.is_in(column, pa.array(sorted(DATAPRODUCT_TYPES)))),
+            lambda v: (
+                f"{v!r} is not an ObsCore data product type "
+                f"({', '.join(sorted(DATAPRODUCT_TYPES))})"
+            ),
+        )
     if name == "obs_publisher_did":
         counts = pc.value_counts(column)
         repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
         if len(repeated):
-            fail_where(pc.equal(column, repeated[0]),
-                       lambda v: f"{v!r} appears more than once; publisher DIDs are unique")
+            fail_where(
+                pc.equal(column, repeated[0]),
+                lambda v: f"{v!r} appears more than once; publisher DIDs are unique",
+            )
     if name == "s_region":
         for i, region in enumerate(column.to_pylist(), start=1):
             if region is not None:

@@ -69,14 +69,17 @@ class Band:
         return (self.em_min + self.em_max) / 2 / (self.em_max - self.em_min)
 
 
-BANDS = {b.name: b for b in (
-    Band("u", 300.0e-9, 393.2e-9, "u_02"),
-    Band("g", 402.6e-9, 548.3e-9, "g_01"),
-    Band("r", 551.0e-9, 689.1e-9, "r_03"),
-    Band("i", 693.6e-9, 818.8e-9, "i_06"),
-    Band("z", 819.2e-9, 920.1e-9, "z_03"),
-    Band("y", 927.8e-9, 1100.0e-9, "y_04"),
-)}
+BANDS = {
+    b.name: b
+    for b in (
+        Band("u", 300.0e-9, 393.2e-9, "u_02"),
+        Band("g", 402.6e-9, 548.3e-9, "g_01"),
+        Band("r", 551.0e-9, 689.1e-9, "r_03"),
+        Band("i", 693.6e-9, 818.8e-9, "i_06"),
+        Band("z", 819.2e-9, 920.1e-9, "z_03"),
+        Band("y", 927.8e-9, 1100.0e-9, "y_04"),
+    )
+}
 BAND_NAMES = tuple(BANDS)
 
 
@@ -111,12 +114,20 @@ DEEP_COADD = ProductType("deep_coadd", 3, "phot.flux.density", 3400, 3400, 12)
 TEMPLATE_COADD = ProductType("template_coadd", 3, "phot.flux_density", 3400, 3400, 12)
 DETECTOR_PRODUCTS = (RAW, VISIT_IMAGE, DIFFERENCE_IMAGE)
 
-ARROW_SCHEMA = pa.schema([
-    pa.field(sql_name(c.name), {
-        "char": pa.string(), "int": pa.int32(), "long": pa.int64(), "double": pa.float64(),
-    }[c.datatype])
-    for c in OBSCORE_COLUMNS
-])
+ARROW_SCHEMA = pa.schema(
+    [
+        pa.field(
+            sql_name(c.name),
+            {
+                "char": pa.string(),
+                "int": pa.int32(),
+                "long": pa.int64(),
+                "double": pa.float64(),
+            }[c.datatype],
+        )
+        for c in OBSCORE_COLUMNS
+    ]
+)
 """Arrow schema of ObsCore rows as stored (``access_url`` relative to the service)."""
 
 
@@ -151,7 +162,7 @@ def uuid_strings(rng: np.random.Generator, n: int) -> list[str]:
     hexed = raw.hex()
     out = []
     for i in range(n):
-        h = hexed[32 * i: 32 * i + 32]
+        h = hexed[32 * i : 32 * i + 32]
         out.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
     return out
 
@@ -169,10 +180,14 @@ def datalink_path(did: str) -> str:
 def detector_footprints(exposures: Exposures) -> tuple[Array, Array]:
     """Sky corners (n_exposures, 9, 4) of every detector, counter-clockwise on the sky."""
     half_w, half_h = VISIT_IMAGE.width / 2, VISIT_IMAGE.height / 2
-    corners = np.array([[-half_w, -half_h], [half_w, -half_h], [half_w, half_h],
-                        [-half_w, half_h]])
-    centres = np.array([[(col - 1) * DETECTOR_PITCH, (row - 1) * DETECTOR_PITCH]
-                        for row in range(3) for col in range(3)])
+    corners = np.array([[-half_w, -half_h], [half_w, -half_h], [half_w, half_h], [-half_w, half_h]])
+    centres = np.array(
+        [
+            [(col - 1) * DETECTOR_PITCH, (row - 1) * DETECTOR_PITCH]
+            for row in range(3)
+            for col in range(3)
+        ]
+    )
     fp = (centres[:, None, :] + corners[None, :, :]) * PIXEL_SCALE  # (9, 4, 2) degrees
     theta = np.radians(exposures.rotation)[:, None, None]
     cos, sin = np.cos(theta), np.sin(theta)
@@ -227,30 +242,55 @@ def detector_rows(
     bands = exposures.band[ei]
     uuids = uuid_strings(rng, n)
     dids = [publisher_did(u) for u in uuids]
-    obs_ids = [f"CC_O_{d}_{s:06d}" for d, s in zip(exposures.day_obs[ei], exposures.seq[ei],
-                                                   strict=True)]
+    obs_ids = [
+        f"CC_O_{d}_{s:06d}" for d, s in zip(exposures.day_obs[ei], exposures.seq[ei], strict=True)
+    ]
     t_min = exposures.t_start[ei]
     start_isot = _isot(exposures.t_start)
-    titles = [f"{product.name} - {b} - {o}-{DETECTOR_NAMES[d]} {start_isot[e]}"
-              for b, o, d, e in zip(bands, obs_ids, det, ei, strict=True)]
+    titles = [
+        f"{product.name} - {b} - {o}-{DETECTOR_NAMES[d]} {start_isot[e]}"
+        for b, o, d, e in zip(bands, obs_ids, det, ei, strict=True)
+    ]
     band_info = [BANDS[b] for b in bands]
-    return _table({
-        "obs_collection": COLLECTION, "dataproduct_type": "image",
-        "dataproduct_subtype": product.subtype, "calib_level": product.calib_level,
-        "lsst_band": bands, "s_ra": s_ra, "s_dec": s_dec,
-        "em_min": [b.em_min for b in band_info], "em_max": [b.em_max for b in band_info],
-        "lsst_filter": [b.physical_filter for b in band_info],
-        "lsst_visit": exposures.exposure_id[ei], "lsst_detector": det,
-        "instrument_name": INSTRUMENT, "t_min": t_min, "t_max": t_min + SHUTTER_OPEN,
-        "t_exptime": EXPOSURE_TIME, "s_fov": 2 * radius, "obs_id": obs_ids,
-        "o_ucd": product.o_ucd, "facility_name": FACILITY, "obs_title": titles,
-        "s_region": format_polygons(ra_v, dec_v),
-        "access_url": [datalink_path(d) for d in dids], "access_format": ACCESS_FORMAT,
-        "access_estsize": product.estsize_kb, "obs_publisher_did": dids,
-        "target_name": exposures.target[ei], "s_resolution": exposures.seeing[ei],
-        "s_xel1": product.width, "s_xel2": product.height, "t_resolution": EXPOSURE_TIME,
-        "t_xel": 1, "em_xel": 1, "em_res_power": [b.resolving_power for b in band_info],
-    }, n)
+    return _table(
+        {
+            "obs_collection": COLLECTION,
+            "dataproduct_type": "image",
+            "dataproduct_subtype": product.subtype,
+            "calib_level": product.calib_level,
+            "lsst_band": bands,
+            "s_ra": s_ra,
+            "s_dec": s_dec,
+            "em_min": [b.em_min for b in band_info],
+            "em_max": [b.em_max for b in band_info],
+            "lsst_filter": [b.physical_filter for b in band_info],
+            "lsst_visit": exposures.exposure_id[ei],
+            "lsst_detector": det,
+            "instrument_name": INSTRUMENT,
+            "t_min": t_min,
+            "t_max": t_min + SHUTTER_OPEN,
+            "t_exptime": EXPOSURE_TIME,
+            "s_fov": 2 * radius,
+            "obs_id": obs_ids,
+            "o_ucd": product.o_ucd,
+            "facility_name": FACILITY,
+            "obs_title": titles,
+            "s_region": format_polygons(ra_v, dec_v),
+            "access_url": [datalink_path(d) for d in dids],
+            "access_format": ACCESS_FORMAT,
+            "access_estsize": product.estsize_kb,
+            "obs_publisher_did": dids,
+            "target_name": exposures.target[ei],
+            "s_resolution": exposures.seeing[ei],
+            "s_xel1": product.width,
+            "s_xel2": product.height,
+            "t_resolution": EXPOSURE_TIME,
+            "t_xel": 1,
+            "em_xel": 1,
+            "em_res_power": [b.resolving_power for b in band_info],
+        },
+        n,
+    )
 
 
 def coadd_rows(
@@ -269,20 +309,38 @@ def coadd_rows(
     s_ra, s_dec, radius = bounding_circle(corners[0], corners[1])
     dids = [publisher_did(u) for u in uuid_strings(rng, n)]
     band_info = [BANDS[b] for b in bands]
-    return _table({
-        "obs_collection": COLLECTION, "dataproduct_type": "image",
-        "dataproduct_subtype": product.subtype, "calib_level": product.calib_level,
-        "lsst_band": bands, "s_ra": s_ra, "s_dec": s_dec,
-        "em_min": [b.em_min for b in band_info], "em_max": [b.em_max for b in band_info],
-        "lsst_tract": tracts, "lsst_patch": patches, "instrument_name": INSTRUMENT,
-        "s_fov": 2 * radius,
-        "obs_id": [f"{skymap_name}-{t}-{p}" for t, p in zip(tracts, patches, strict=True)],
-        "o_ucd": product.o_ucd, "facility_name": FACILITY,
-        "obs_title": [f"{product.name} - {b} - tract={t} patch={p}"
-                      for b, t, p in zip(bands, tracts, patches, strict=True)],
-        "s_region": format_polygons(corners[0], corners[1]),
-        "access_url": [datalink_path(d) for d in dids], "access_format": ACCESS_FORMAT,
-        "access_estsize": product.estsize_kb, "obs_publisher_did": dids,
-        "s_resolution": seeing, "s_xel1": product.width, "s_xel2": product.height,
-        "em_xel": 1, "em_res_power": [b.resolving_power for b in band_info],
-    }, n)
+    return _table(
+        {
+            "obs_collection": COLLECTION,
+            "dataproduct_type": "image",
+            "dataproduct_subtype": product.subtype,
+            "calib_level": product.calib_level,
+            "lsst_band": bands,
+            "s_ra": s_ra,
+            "s_dec": s_dec,
+            "em_min": [b.em_min for b in band_info],
+            "em_max": [b.em_max for b in band_info],
+            "lsst_tract": tracts,
+            "lsst_patch": patches,
+            "instrument_name": INSTRUMENT,
+            "s_fov": 2 * radius,
+            "obs_id": [f"{skymap_name}-{t}-{p}" for t, p in zip(tracts, patches, strict=True)],
+            "o_ucd": product.o_ucd,
+            "facility_name": FACILITY,
+            "obs_title": [
+                f"{product.name} - {b} - tract={t} patch={p}"
+                for b, t, p in zip(bands, tracts, patches, strict=True)
+            ],
+            "s_region": format_polygons(corners[0], corners[1]),
+            "access_url": [datalink_path(d) for d in dids],
+            "access_format": ACCESS_FORMAT,
+            "access_estsize": product.estsize_kb,
+            "obs_publisher_did": dids,
+            "s_resolution": seeing,
+            "s_xel1": product.width,
+            "s_xel2": product.height,
+            "em_xel": 1,
+            "em_res_power": [b.resolving_power for b in band_info],
+        },
+        n,
+    )

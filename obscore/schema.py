@@ -18,10 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias
 
-from typing_extensions import override
-
 import sqlalchemy as sa
 from sqlalchemy.types import UserDefinedType
+from typing_extensions import override
 
 from obscore.columns import ColumnSpec
 from obscore.tap_schema import TAP_SCHEMA_TABLES, TableSpec, published_tables
@@ -47,8 +46,15 @@ HIDDEN_SCHEMA = "obscura"
 RTREE_TABLE = "obscore_rtree"
 
 _BTREE_COLUMNS = (
-    "calib_level", "dataproduct_subtype", "lsst_visit", "lsst_detector", "lsst_tract",
-    "lsst_patch", "lsst_band", "t_min", "t_max",
+    "calib_level",
+    "dataproduct_subtype",
+    "lsst_visit",
+    "lsst_detector",
+    "lsst_tract",
+    "lsst_patch",
+    "lsst_band",
+    "t_min",
+    "t_max",
 )
 
 
@@ -160,6 +166,11 @@ $$
 """
 
 
+def _ddl(statement: str) -> sa.DDL:
+    ddl: sa.DDL = sa.DDL(statement)  # type: ignore[no-untyped-call]
+    return ddl
+
+
 def _postgresql_ddl(metadata: sa.MetaData) -> None:
     setup = [
         "CREATE EXTENSION IF NOT EXISTS pg_sphere",
@@ -169,7 +180,7 @@ def _postgresql_ddl(metadata: sa.MetaData) -> None:
         _PG_SPOLY_FUNCTION,
     ]
     for statement in setup:
-        sa.event.listen(metadata, "before_create", sa.DDL(statement))
+        sa.event.listen(metadata, "before_create", _ddl(statement))
 
 
 def build_schema(backend: Backend) -> ArchiveSchema:
@@ -179,16 +190,27 @@ def build_schema(backend: Backend) -> ArchiveSchema:
     extra: list[Any] = []
     if backend == "postgresql":
         extra = [
-            sa.Column("s_point", SPoint(),
-                      sa.Computed("spoint(radians(s_ra), radians(s_dec))", persisted=True)),
-            sa.Column("s_poly", SPoly(),
-                      sa.Computed(f"{HIDDEN_SCHEMA}.stcs_spoly(s_region)", persisted=True)),
+            sa.Column(
+                "s_point",
+                SPoint(),
+                sa.Computed("spoint(radians(s_ra), radians(s_dec))", persisted=True),
+            ),
+            sa.Column(
+                "s_poly",
+                SPoly(),
+                sa.Computed(f"{HIDDEN_SCHEMA}.stcs_spoly(s_region)", persisted=True),
+            ),
         ]
         _postgresql_ddl(metadata)
     obscore = sa.Table(
-        "ObsCore", metadata,
-        sa.Column("obscore_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-                  primary_key=True, autoincrement=True),
+        "ObsCore",
+        metadata,
+        sa.Column(
+            "obscore_id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            primary_key=True,
+            autoincrement=True,
+        ),
         *_columns(obscore_spec),
         *extra,
         *[sa.Index(f"obscore_{name}_idx", name) for name in _BTREE_COLUMNS],
@@ -199,22 +221,34 @@ def build_schema(backend: Backend) -> ArchiveSchema:
         sa.Index("obscore_s_point_idx", obscore.c.s_point, postgresql_using="gist")
         sa.Index("obscore_s_poly_idx", obscore.c.s_poly, postgresql_using="gist")
 
-    tap = {t.name: sa.Table(t.name, metadata, *_columns(t), schema="tap_schema")
-           for t in TAP_SCHEMA_TABLES}
+    tap = {
+        t.name: sa.Table(t.name, metadata, *_columns(t), schema="tap_schema")
+        for t in TAP_SCHEMA_TABLES
+    }
 
     rtree = None
     if backend == "sqlite":
         # Declared for queries only: SQLAlchemy cannot create a virtual table itself.
         rtree = sa.Table(
-            RTREE_TABLE, sa.MetaData(),
+            RTREE_TABLE,
+            sa.MetaData(),
             sa.Column("id", sa.Integer, primary_key=True),
-            *[sa.Column(n, sa.Float) for n in
-              ("xmin", "xmax", "ymin", "ymax", "zmin", "zmax")],
+            *[sa.Column(n, sa.Float) for n in ("xmin", "xmax", "ymin", "ymax", "zmin", "zmax")],
         )
-        sa.event.listen(metadata, "after_create", sa.DDL(
-            f"CREATE VIRTUAL TABLE IF NOT EXISTS {RTREE_TABLE} "
-            "USING rtree(id, xmin, xmax, ymin, ymax, zmin, zmax)"))
-        sa.event.listen(metadata, "after_create", sa.DDL(
-            'CREATE TRIGGER IF NOT EXISTS obscore_rtree_delete AFTER DELETE ON "ObsCore" '
-            f"BEGIN DELETE FROM {RTREE_TABLE} WHERE id = old.obscore_id; END"))
+        sa.event.listen(
+            metadata,
+            "after_create",
+            _ddl(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS {RTREE_TABLE} "
+                "USING rtree(id, xmin, xmax, ymin, ymax, zmin, zmax)"
+            ),
+        )
+        sa.event.listen(
+            metadata,
+            "after_create",
+            _ddl(
+                'CREATE TRIGGER IF NOT EXISTS obscore_rtree_delete AFTER DELETE ON "ObsCore" '
+                f"BEGIN DELETE FROM {RTREE_TABLE} WHERE id = old.obscore_id; END"
+            ),
+        )
     return ArchiveSchema(backend, metadata, obscore, tap, rtree)

@@ -44,8 +44,7 @@ class Tract:
     def pixel_to_sky(self, x: Array, y: Array) -> tuple[Array, Array]:
         """Inverse of :meth:`sky_to_pixel`."""
         half = PATCHES_PER_SIDE * PATCH_INNER / 2
-        return tangent_to_sky(self.ra, self.dec, (half - x) * PIXEL_SCALE,
-                              (y - half) * PIXEL_SCALE)
+        return tangent_to_sky(self.ra, self.dec, (half - x) * PIXEL_SCALE, (y - half) * PIXEL_SCALE)
 
     def patch_outer_corners(self, patch: int) -> tuple[Array, Array]:
         """Sky corners of a patch's outer box, counter-clockwise on the sky."""
@@ -101,8 +100,7 @@ class RingsSkyMap:
         ra_r = np.radians(np.asarray(ra, dtype=np.float64))
         dec_r = np.radians(np.asarray(dec, dtype=np.float64))
         first = self.ring_size * 0.5 - 0.5 * math.pi
-        ring = np.clip(((dec_r - first) / self.ring_size).astype(np.int64), 0,
-                       self.num_rings - 1)
+        ring = np.clip(((dec_r - first) / self.ring_size).astype(np.int64), 0, self.num_rings - 1)
         per_ring = np.asarray(self.ring_tracts)[ring]
         step = 2 * math.pi / per_ring
         offset = np.mod(ra_r - math.radians(self.ra_start), 2 * math.pi)

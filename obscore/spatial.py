@@ -35,14 +35,17 @@ def angular_distance_deg(
     if ra1 is None or dec1 is None or ra2 is None or dec2 is None:
         return None
     d1, d2 = math.radians(dec1), math.radians(dec2)
-    h = (math.sin((d2 - d1) / 2) ** 2
-         + math.cos(d1) * math.cos(d2) * math.sin(math.radians(ra2 - ra1) / 2) ** 2)
+    h = (
+        math.sin((d2 - d1) / 2) ** 2
+        + math.cos(d1) * math.cos(d2) * math.sin(math.radians(ra2 - ra1) / 2) ** 2
+    )
     return math.degrees(2 * math.asin(math.sqrt(min(1.0, max(0.0, h)))))
 
 
 class _FunctionRegistry(Protocol):
-    def create_function(self, name: str, narg: int, func: Any, *,
-                        deterministic: bool = ...) -> None: ...
+    def create_function(
+        self, name: str, narg: int, func: Any, *, deterministic: bool = ...
+    ) -> None: ...
 
 
 def register_sqlite_functions(connection: _FunctionRegistry) -> None:
@@ -50,12 +53,14 @@ def register_sqlite_functions(connection: _FunctionRegistry) -> None:
 
     Works on a ``sqlite3`` connection and on SQLAlchemy's aiosqlite adapter alike.
     """
-    connection.create_function(SQLITE_DISTANCE_FUNCTION, 4, angular_distance_deg,
-                               deterministic=True)
+    connection.create_function(
+        SQLITE_DISTANCE_FUNCTION, 4, angular_distance_deg, deterministic=True
+    )
 
 
-def cone_search(schema: ArchiveSchema, ra: float, dec: float, radius: float,
-                columns: list[Any] | None = None) -> sa.Select[Any]:
+def cone_search(
+    schema: ArchiveSchema, ra: float, dec: float, radius: float, columns: list[Any] | None = None
+) -> sa.Select[Any]:
     """Select ObsCore rows whose position lies within ``radius`` degrees of (ra, dec).
 
     Parameters
@@ -80,7 +85,13 @@ def cone_search(schema: ArchiveSchema, ra: float, dec: float, radius: float,
     return (
         sa.select(*selected)
         .select_from(table.join(rtree, rtree.c.id == table.c.obscore_id))
-        .where(rtree.c.xmax >= x0, rtree.c.xmin <= x1, rtree.c.ymax >= y0,
-               rtree.c.ymin <= y1, rtree.c.zmax >= z0, rtree.c.zmin <= z1,
-               distance <= radius)
+        .where(
+            rtree.c.xmax >= x0,
+            rtree.c.xmin <= x1,
+            rtree.c.ymax >= y0,
+            rtree.c.ymin <= y1,
+            rtree.c.zmax >= z0,
+            rtree.c.zmin <= z1,
+            distance <= radius,
+        )
     )

@@ -7,10 +7,10 @@ whole batch of footprints is handled in one call.
 from __future__ import annotations
 
 import math
+from typing import TypeAlias
 
 import numpy as np
 import numpy.typing as npt
-from typing import TypeAlias
 
 __all__ = [
     "angular_distance",
@@ -84,7 +84,8 @@ def angular_distance(
     a2 = np.radians(np.asarray(ra2, dtype=np.float64))
     d2 = np.radians(np.asarray(dec2, dtype=np.float64))
     h = np.sin((d2 - d1) / 2) ** 2 + np.cos(d1) * np.cos(d2) * np.sin((a2 - a1) / 2) ** 2
-    return np.degrees(2 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))))
+    out: Array = np.degrees(2 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))))
+    return out
 
 
 def bounding_circle(ra: Array, dec: Array) -> tuple[Array, Array, Array]:

@@ -29,8 +29,7 @@ def _day_obs(nights: np.ndarray) -> np.ndarray:
     return np.array([int(str(d).replace("-", "")) for d in dates], dtype=np.int64)
 
 
-def generate_survey(rows: int, seed: int = 2026,
-                    batch_visits: int = 2000) -> Iterator[pa.Table]:
+def generate_survey(rows: int, seed: int = 2026, batch_visits: int = 2000) -> Iterator[pa.Table]:
     """Yield at least ``rows`` ObsCore rows in Arrow tables of ``27 * batch_visits`` rows."""
     rng = np.random.default_rng(seed)
     total_visits = math.ceil(rows / ROWS_PER_VISIT)
@@ -55,7 +54,9 @@ def generate_survey(rows: int, seed: int = 2026,
         )
         footprints = products.detector_footprints(exposures)
         keep = np.ones((n, 9), dtype=bool)
-        yield pa.concat_tables([
-            products.detector_rows(exposures, product, keep, rng, footprints)
-            for product in products.DETECTOR_PRODUCTS
-        ])
+        yield pa.concat_tables(
+            [
+                products.detector_rows(exposures, product, keep, rng, footprints)
+                for product in products.DETECTOR_PRODUCTS
+            ]
+        )

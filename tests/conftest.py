@@ -48,8 +48,11 @@ def _new_url(backend: str, request: pytest.FixtureRequest, directory: Path) -> s
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def demo_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-             demo_tables: list[pa.Table]) -> str:
+def demo_url(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    demo_tables: list[pa.Table],
+) -> str:
     """URL of a database holding the demo data set, on each backend in turn."""
     url = _new_url(request.param, request, tmp_path_factory.mktemp("demo"))
     engine = create_sync_engine(url)
@@ -88,4 +91,5 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     pg = sum(1 for report in passed if "postgresql" in report.nodeid)
     sqlite = sum(1 for report in passed if "sqlite" in report.nodeid)
     terminalreporter.write_line(
-        f"backend tests passed: PostgreSQL + pgSphere {pg}, SQLite {sqlite}")
+        f"backend tests passed: PostgreSQL + pgSphere {pg}, SQLite {sqlite}"
+    )

@@ -26,8 +26,9 @@ def _subset(demo: pa.Table, subtype: str) -> pa.Table:
 
 
 def test_product_counts_within_five_percent_of_dp1(demo: pa.Table) -> None:
-    counts = {d["values"]: d["counts"]
-              for d in pc.value_counts(demo["dataproduct_subtype"]).to_pylist()}
+    counts = {
+        d["values"]: d["counts"] for d in pc.value_counts(demo["dataproduct_subtype"]).to_pylist()
+    }
     assert set(counts) == set(DP1_COUNTS)
     for subtype, expected in DP1_COUNTS.items():
         assert abs(counts[subtype] - expected) <= 0.05 * expected, (subtype, counts[subtype])
@@ -37,22 +38,32 @@ def test_visits_per_field_and_band_follow_dp1_table(demo: pa.Table) -> None:
     visits = _subset(demo, "lsst.visit_image")
     # A visit's pointing: the mean of its detectors' centres (enough at these scales).
     grouped = visits.group_by(["lsst_visit", "lsst_band"]).aggregate(
-        [("s_ra", "mean"), ("s_dec", "mean")])
+        [("s_ra", "mean"), ("s_dec", "mean")]
+    )
     assert grouped.num_rows == sum(sum(f.visits.values()) for f in FIELDS) == 1786
     distance_cut = 2.0  # wide dithers reach 1 degree; fields are over 10 degrees apart
     for field in FIELDS:
-        near_field = angular_distance(grouped["s_ra_mean"].to_numpy(),
-                                      grouped["s_dec_mean"].to_numpy(),
-                                      field.ra, field.dec) < distance_cut
-        near = [b for b, hit in zip(grouped["lsst_band"].to_pylist(), near_field,
-                                    strict=True) if hit]
+        near_field = (
+            angular_distance(
+                grouped["s_ra_mean"].to_numpy(),
+                grouped["s_dec_mean"].to_numpy(),
+                field.ra,
+                field.dec,
+            )
+            < distance_cut
+        )
+        near = [
+            b for b, hit in zip(grouped["lsst_band"].to_pylist(), near_field, strict=True) if hit
+        ]
         for band, expected in field.visits.items():
             assert near.count(band) == expected, (field.target, band)
 
 
 def test_identifiers_follow_dp1_formats(demo: pa.Table) -> None:
-    did = re.compile(r"^ivo://org\.rubinobs/usdac/lsst-dp1\?repo=dp1&id="
-                     r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+    did = re.compile(
+        r"^ivo://org\.rubinobs/usdac/lsst-dp1\?repo=dp1&id="
+        r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
+    )
     assert all(did.match(d) for d in demo["obs_publisher_did"].to_pylist())
     assert pc.count_distinct(demo["obs_publisher_did"]).as_py() == demo.num_rows
     raw = _subset(demo, "lsst.raw").slice(0, 500).to_pylist()
@@ -61,15 +72,20 @@ def test_identifiers_follow_dp1_formats(demo: pa.Table) -> None:
         day_obs, seq = divmod(visit, 100000)
         assert row["obs_id"] == f"CC_O_{day_obs}_{seq:06d}"
         assert 20241024 <= day_obs <= 20241211
-        assert re.match(rf"^raw - {row['lsst_band']} - {row['obs_id']}-R22_S[0-2][0-2] "
-                        r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$", row["obs_title"])
-        assert row["access_url"] == "/api/datalink/links?ID=" + row["obs_publisher_did"] \
-            .replace(":", "%3A").replace("/", "%2F").replace("?", "%3F") \
-            .replace("=", "%3D").replace("&", "%26")
+        assert re.match(
+            rf"^raw - {row['lsst_band']} - {row['obs_id']}-R22_S[0-2][0-2] "
+            r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$",
+            row["obs_title"],
+        )
+        assert row["access_url"] == "/api/datalink/links?ID=" + row["obs_publisher_did"].replace(
+            ":", "%3A"
+        ).replace("/", "%2F").replace("?", "%3F").replace("=", "%3D").replace("&", "%26")
     coadd = _subset(demo, "lsst.deep_coadd").to_pylist()[0]
     assert coadd["obs_id"] == f"lsst_cells_v1-{coadd['lsst_tract']}-{coadd['lsst_patch']}"
-    assert coadd["obs_title"] == (f"deep_coadd - {coadd['lsst_band']} - "
-                                  f"tract={coadd['lsst_tract']} patch={coadd['lsst_patch']}")
+    assert coadd["obs_title"] == (
+        f"deep_coadd - {coadd['lsst_band']} - "
+        f"tract={coadd['lsst_tract']} patch={coadd['lsst_patch']}"
+    )
 
 
 def test_times_are_utc_mjd_in_the_campaign_and_null_for_coadds(demo: pa.Table) -> None:
@@ -80,7 +96,8 @@ def test_times_are_utc_mjd_in_the_campaign_and_null_for_coadds(demo: pa.Table) -
     assert np.allclose(duration, 30.4)
     assert detector["t_exptime"].to_numpy().tolist() == [30.0] * detector.num_rows
     coadds = demo.filter(pc.equal(demo["calib_level"], 3)).filter(
-        pc.is_null(demo.filter(pc.equal(demo["calib_level"], 3))["lsst_detector"]))
+        pc.is_null(demo.filter(pc.equal(demo["calib_level"], 3))["lsst_detector"])
+    )
     for name in ("t_min", "t_max", "t_exptime", "target_name", "lsst_visit", "lsst_filter"):
         assert coadds[name].null_count == coadds.num_rows, name
 
@@ -108,9 +125,15 @@ def test_footprints_contain_their_centre_and_match_s_fov(demo: pa.Table) -> None
 
 
 def test_neighbouring_detectors_tile_without_overlap(demo: pa.Table) -> None:
-    visit = _subset(demo, "lsst.raw").filter(
-        pc.equal(_subset(demo, "lsst.raw")["lsst_visit"],
-                 _subset(demo, "lsst.raw")["lsst_visit"][0])).to_pylist()
+    visit = (
+        _subset(demo, "lsst.raw")
+        .filter(
+            pc.equal(
+                _subset(demo, "lsst.raw")["lsst_visit"], _subset(demo, "lsst.raw")["lsst_visit"][0]
+            )
+        )
+        .to_pylist()
+    )
     assert len(visit) == 9
     centres = {r["lsst_detector"]: (r["s_ra"], r["s_dec"]) for r in visit}
     # S00 -> S01 are side by side: about one detector pitch (14.1 arcmin) apart.

@@ -38,5 +38,6 @@ class ArchiveService:
         query = sa.select(subtype, sa.func.count()).group_by(subtype).order_by(subtype)
         async with self._engine.connect() as conn:
             rows = (await conn.execute(query)).all()
-        return ArchiveSummary(self._schema.backend,
-                              {str(name or "(none)"): int(n) for name, n in rows})
+        return ArchiveSummary(
+            self._schema.backend, {str(name or "(none)"): int(n) for name, n in rows}
+        )

@@ -69,19 +69,27 @@ def fill_archive(
     -------
     int
         Rows written.
+
+    Raises
+    ------
+    obscore.loader.LoadError
+        When appending a row whose publisher DID is already in the archive.
     """
     schema = archive_schema(engine)
     written = 0
     disable = None if progress is None else not progress
-    with engine.begin() as conn, tqdm(total=total, desc=description, unit=" rows",
-                                      unit_scale=True, disable=disable) as bar:
+    with (
+        engine.begin() as conn,
+        tqdm(total=total, desc=description, unit=" rows", unit_scale=True, disable=disable) as bar,
+    ):
         ingest.create_archive(conn, schema)
         if replace:
             ingest.clear_rows(conn, schema)
         with ingest.bulk_load(conn, schema) if replace else nullcontext():
             for table in tables:
+                if not replace:
+                    ingest.check_new_dids(conn, schema, table)
                 written += ingest.append_rows(conn, schema, table)
                 bar.update(table.num_rows)
         ingest.finish_load(conn, schema)
     return written
-

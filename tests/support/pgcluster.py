@@ -24,12 +24,14 @@ class PostgresClusterError(RuntimeError):
 
 
 def _bindir() -> Path:
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-                        key=lambda p: int(Path(p).parts[-3]))
+    candidates = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parts[-3])
+    )
     if not candidates:
         raise PostgresClusterError(
             "no PostgreSQL server binaries found under /usr/lib/postgresql/*/bin; "
-            "install postgresql-15 (make test does this)")
+            "install postgresql-15 (make test does this)"
+        )
     return Path(candidates[-1]).parent
 
 
@@ -59,29 +61,52 @@ class PostgresCluster:
         if result.returncode != 0:
             raise PostgresClusterError(
                 f"{' '.join(args[:2])} failed ({result.returncode}):\n"
-                f"{result.stdout}\n{result.stderr}")
+                f"{result.stdout}\n{result.stderr}"
+            )
 
     def _check_pgsphere(self) -> None:
         control = Path(f"/usr/share/postgresql/{self.version}/extension/pg_sphere.control")
         if not control.exists():
             raise PostgresClusterError(
                 f"pgSphere is not installed ({control} is missing): "
-                f"apt-get install postgresql-{self.version}-pgsphere (make test does this)")
+                f"apt-get install postgresql-{self.version}-pgsphere (make test does this)"
+            )
 
     def start(self, database: str = "obscura") -> str:
         """Initialise and start the cluster, create ``database``, return its URL."""
         self._check_pgsphere()
         if self._as_root:
             shutil.chown(self.root, "postgres", "postgres")
-        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust",
-                  "-E", "UTF8", "--locale=C.UTF-8")
-        options = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
-                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-                   "-c shared_buffers=512MB -c max_connections=200")
-        self._run("pg_ctl", "-D", str(self.data), "-o", options,
-                  "-l", str(self.root / "server.log"), "-w", "-t", "60", "start")
-        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
-                  database)
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        )
+        options = (
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+            "-c shared_buffers=512MB -c max_connections=200"
+        )
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.root / "server.log"),
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
+        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", database)
         return self.url(database)
 
     def url(self, database: str = "obscura") -> str:
@@ -90,8 +115,7 @@ class PostgresCluster:
 
     def create_database(self, database: str) -> str:
         """Create another database in the cluster and return its URL."""
-        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
-                  database)
+        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", database)
         return self.url(database)
 
     def stop(self) -> None:

@@ -1,0 +1,174 @@
+"""``obscura load``: good files load, bad ones are refused whole with row and column named."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
+import pytest
+import sqlalchemy as sa
+from astropy.table import MaskedColumn, Table
+
+from app.storage.database import archive_schema
+from obscore.ingest import row_count
+from obscore.loader import LoadError, read_rows
+
+
+def _obscura(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "OBSCURA_DATABASE_URL": url}
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def sample(demo_tables: list[pa.Table]) -> pa.Table:
+    """A few rows of each kind of product."""
+    return pa.concat_tables([t.slice(0, 20) for t in demo_tables])
+
+
+def _write_votable(rows: pa.Table, path: Path) -> None:
+    columns = []
+    for name in rows.column_names:
+        values = rows[name]
+        mask = values.is_null().to_numpy(zero_copy_only=False)
+        if pa.types.is_string(values.type):
+            data = np.array([v or "" for v in values.to_pylist()], dtype=str)
+        else:
+            data = values.fill_null(0).to_numpy()
+        columns.append(MaskedColumn(data, name=name, mask=mask))
+    Table(columns).write(path, format="votable", overwrite=True)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".xml"])
+def test_every_format_reads_back_the_same_rows(
+    sample: pa.Table, tmp_path: Path, suffix: str
+) -> None:
+    path = tmp_path / f"rows{suffix}"
+    if suffix == ".csv":
+        pa_csv.write_csv(sample, path)
+    elif suffix == ".parquet":
+        pq.write_table(sample, path)
+    else:
+        _write_votable(sample, path)
+    assert read_rows(path).equals(sample)
+
+
+def _bad_csv(sample: pa.Table, tmp_path: Path, row: int, column: str, value: str) -> Path:
+    path = tmp_path / "bad.csv"
+    pa_csv.write_csv(sample, path)
+    lines = path.read_text().splitlines()
+    header = [h.strip('"') for h in lines[0].split(",")]
+    # s_region holds no commas, so splitting on commas is safe for these rows.
+    cells = lines[row].split(",")
+    cells[header.index(column)] = value
+    lines[row] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("calib_level", "abc", "'abc' is not an integer"),
+        ("calib_level", "7", "calib_level must be 0, 1, 2, 3 or 4"),
+        ("s_dec", "-95.5", "s_dec must be in [-90, 90]"),
+        ("t_min", "yesterday", "'yesterday' is not a number"),
+        ("obs_id", "", "a value is required"),
+        ("dataproduct_type", '"picture"', "'picture' is not an ObsCore data product type"),
+        ("s_region", '"CIRCLE ICRS 10 20 1"', "expected an STC-S POLYGON"),
+        ("s_region", '"POLYGON ICRS 10 20 11 21"', "at least three"),
+    ],
+)
+def test_bad_values_name_the_row_and_column(
+    sample: pa.Table, tmp_path: Path, column: str, value: str, message: str
+) -> None:
+    path = _bad_csv(sample, tmp_path, 17, column, value)
+    with pytest.raises(LoadError) as caught:
+        read_rows(path)
+    assert caught.value.row == 17
+    assert caught.value.column == column
+    assert message in str(caught.value)
+
+
+def test_missing_required_and_unknown_columns(sample: pa.Table, tmp_path: Path) -> None:
+    path = tmp_path / "rows.parquet"
+    pq.write_table(sample.drop_columns(["obs_publisher_did"]), path)
+    with pytest.raises(LoadError, match="column obs_publisher_did: required column"):
+        read_rows(path)
+    pq.write_table(sample.append_column("s_raa", sample["s_ra"]), path)
+    with pytest.raises(LoadError, match="unknown column 's_raa'"):
+        read_rows(path)
+
+
+def _fingerprint(url: str) -> tuple[int, list[str]]:
+    from app.storage.database import create_sync_engine
+
+    engine = create_sync_engine(url)
+    schema = archive_schema(engine)
+    try:
+        with engine.connect() as conn:
+            dids = (
+                conn.execute(
+                    sa.select(schema.obscore.c.obs_publisher_did).order_by(
+                        schema.obscore.c.obs_publisher_did
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            return row_count(conn, schema), list(dids)
+    finally:
+        engine.dispose()
+
+
+def test_cli_loads_a_good_file_and_refuses_a_bad_one_whole(
+    empty_url: str, sample: pa.Table, tmp_path: Path
+) -> None:
+    good = tmp_path / "good.parquet"
+    pq.write_table(sample.slice(0, 60), good)
+    result = _obscura(empty_url, "load", str(good))
+    assert result.returncode == 0, result.stderr
+    assert "loaded 60 rows" in result.stdout
+    before = _fingerprint(empty_url)
+    assert before[0] == 60
+
+    bad = _bad_csv(sample.slice(60), tmp_path, 9, "calib_level", "three")
+    result = _obscura(empty_url, "load", str(bad))
+    assert result.returncode == 1
+    assert "row 9, column calib_level: 'three' is not an integer" in result.stderr
+    assert "Nothing was loaded" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert _fingerprint(empty_url) == before
+
+
+def test_cli_refuses_rows_already_in_the_archive(
+    empty_url: str, sample: pa.Table, tmp_path: Path
+) -> None:
+    first = tmp_path / "first.parquet"
+    pq.write_table(sample.slice(0, 30), first)
+    assert _obscura(empty_url, "load", str(first)).returncode == 0
+    before = _fingerprint(empty_url)
+    # Rows 1..10 are new, row 11 repeats a DID already loaded: nothing may land.
+    overlap = tmp_path / "overlap.parquet"
+    pq.write_table(pa.concat_tables([sample.slice(40, 10), sample.slice(5, 1)]), overlap)
+    result = _obscura(empty_url, "load", str(overlap))
+    assert result.returncode == 1
+    assert "row 11, column obs_publisher_did" in result.stderr
+    assert "already in the archive" in result.stderr
+    assert _fingerprint(empty_url) == before
+    # --replace swaps the archive's rows for the file's in one transaction.
+    result = _obscura(empty_url, "load", "--replace", str(overlap))
+    assert result.returncode == 0, result.stderr
+    assert _fingerprint(empty_url)[0] == 11
