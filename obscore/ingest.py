@@ -208,7 +208,7 @@ def _polygons_by_size(
                 return [(present, values.reshape(len(present), -1, 2))]
     by_size: dict[int, list[int]] = {}
     parsed: dict[int, tuple[tuple[float, float], ...]] = {}
-    for i, region in zip(present, chosen.to_pylist(), strict=True):
+    for i, region in zip(present.tolist(), chosen.to_pylist(), strict=True):
         parsed[i] = parse_polygon(region)
         by_size.setdefault(len(parsed[i]), []).append(i)
     return [

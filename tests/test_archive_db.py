@@ -222,3 +222,37 @@ def test_access_url_is_published_under_the_configured_base_url(
             ).one()
             assert url.startswith(base + "/api/datalink/links?ID=ivo%3A%2F%2F")
             assert url.endswith(did.rsplit("=", 1)[1])
+
+
+def test_footprints_of_any_vertex_count_are_indexed(empty_engine: sa.Engine) -> None:
+    # A triangle without a frame, a square and a concave pentagon: the ingest falls back
+    # from its vectorised one-shape parse and must still index every footprint.
+    regions = [
+        "POLYGON 10.0 10.0 10.4 10.0 10.2 10.3",
+        "POLYGON ICRS 20.0 20.0 20.3 20.0 20.3 20.3 20.0 20.3",
+        "POLYGON ICRS 30.0 -5.0 30.4 -5.0 30.4 -4.6 30.2 -4.9 30.0 -4.6",
+    ]
+    centres = [(10.2, 10.1), (20.15, 20.15), (30.2, -4.8)]
+    n = len(regions)
+    values: dict[str, object] = {
+        "obs_collection": ["test"] * n,
+        "calib_level": [1] * n,
+        "obs_id": [f"shape-{i}" for i in range(n)],
+        "obs_publisher_did": [f"ivo://test/shape?{i}" for i in range(n)],
+        "s_ra": [c[0] for c in centres],
+        "s_dec": [c[1] for c in centres],
+        "s_region": regions,
+    }
+    rows = pa.table(
+        {f.name: pa.array(values.get(f.name, [None] * n), f.type) for f in ARROW_SCHEMA}
+    )
+    fill_archive(empty_engine, [rows], replace=False, progress=False)
+    schema = archive_schema(empty_engine)
+    with empty_engine.connect() as conn:
+        for i, (ra, dec) in enumerate(centres):
+            found = (
+                conn.execute(cone_search(schema, ra, dec, 0.01, [schema.obscore.c.obs_id]))
+                .scalars()
+                .all()
+            )
+            assert found == [f"shape-{i}"]
