@@ -23,7 +23,6 @@ _SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
     "PRAGMA cache_size=-262144",  # 256 MiB of page cache
-    "PRAGMA temp_store=MEMORY",
     "PRAGMA foreign_keys=ON",
 )
 
