@@ -1,0 +1,377 @@
+"""Lark parse tree -> :mod:`adql.ast`: one method per grammar alias, each returning a node.
+
+Besides building, this is where purely syntactic rules the grammar cannot say are
+enforced, each with the span of the offending text: reserved words used as names,
+conditions where values belong (and values where conditions belong), and the forms
+``COUNT(*)`` and ``DISTINCT`` may take.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from lark import Token, Transformer, v_args
+from lark.tree import Meta
+from typing_extensions import override
+
+from adql import ast
+from adql.errors import AdqlSyntaxError
+from adql.reserved import RESERVED_WORDS
+
+__all__ = ["AstBuilder"]
+
+_AGGREGATES = frozenset({"COUNT", "AVG", "MIN", "MAX", "SUM"})
+
+
+def _span(meta: Meta | Token) -> ast.Span:
+    if isinstance(meta, Token):
+        return ast.Span(meta.start_pos or 0, meta.end_pos or 0, meta.line or 1, meta.column or 1)
+    if getattr(meta, "empty", True):
+        return ast.Span(0, 0, 1, 1)
+    return ast.Span(meta.start_pos, meta.end_pos, meta.line, meta.column)
+
+
+def _fail(message: str, where: Meta | Token | ast.Span) -> NoReturn:
+    raise AdqlSyntaxError(message, where if isinstance(where, ast.Span) else _span(where))
+
+
+def _tokens(children: list[Any]) -> set[str]:
+    return {c.type for c in children if isinstance(c, Token)}
+
+
+def _nodes(children: list[Any]) -> list[Any]:
+    return [c for c in children if not isinstance(c, Token)]
+
+
+def _value(node: Any, what: str = "a value") -> ast.Expression:
+    """Check that ``node`` is a value, not a condition."""
+    if isinstance(node, ast.CONDITIONS):
+        _fail(f"a condition cannot be used as {what}; compare it or move it to WHERE", node.span)
+    return node  # type: ignore[no-any-return]
+
+
+def _condition(node: Any, clause: str) -> ast.Expression:
+    """Check that ``node`` is a condition (a predicate), as WHERE, HAVING and ON need."""
+    if not isinstance(node, ast.CONDITIONS):
+        hint = ""
+        if isinstance(node, ast.FunctionCall) and node.name.key in ("contains", "intersects"):
+            hint = f"; write {node.name.name.upper()}(...) = 1"
+        _fail(f"{clause} needs a condition such as a comparison, not a value{hint}", node.span)
+    return node
+
+
+@v_args(meta=True)
+class AstBuilder(Transformer[Token, ast.Query]):
+    """Transforms the parse tree of ``adql.lark`` into an :class:`ast.Query`."""
+
+    @override
+    def __default__(self, data: Any, children: Any, meta: Any) -> NoReturn:
+        raise NotImplementedError(f"no AST builder for grammar rule {data!r}")
+
+    # ---- names --------------------------------------------------------------------
+
+    def regular_identifier(self, meta: Meta, children: list[Token]) -> ast.Identifier:
+        token = children[0]
+        if token.upper() in RESERVED_WORDS:
+            _fail(
+                f"'{token}' is a reserved word in ADQL; to use it as a name, put it in "
+                f'double quotes: "{token.lower()}"',
+                token,
+            )
+        return ast.Identifier(str(token), False, span=_span(meta))
+
+    def delimited_identifier(self, meta: Meta, children: list[Token]) -> ast.Identifier:
+        return ast.Identifier(children[0][1:-1].replace('""', '"'), True, span=_span(meta))
+
+    def name_chain(self, meta: Meta, children: list[Any]) -> tuple[ast.Identifier, ...]:
+        head = children[0] if isinstance(children[0], tuple) else (children[0],)
+        return head + tuple(children[1:])
+
+    # ---- literals and values ------------------------------------------------------
+
+    def integer(self, meta: Meta, children: list[Token]) -> ast.Number:
+        return ast.Number(int(children[0]), str(children[0]), span=_span(meta))
+
+    def decimal(self, meta: Meta, children: list[Token]) -> ast.Number:
+        return ast.Number(float(children[0]), str(children[0]), span=_span(meta))
+
+    def string(self, meta: Meta, children: list[Token]) -> ast.String:
+        # Adjacent literals concatenate, as in SQL-92 (ADQL's <character_string_literal>).
+        text = "".join(str(t)[1:-1].replace("''", "'") for t in children)
+        return ast.String(text, span=_span(meta))
+
+    def null(self, meta: Meta, children: list[Token]) -> ast.Null:
+        return ast.Null(span=_span(meta))
+
+    def column_ref(self, meta: Meta, children: list[Any]) -> ast.ColumnRef:
+        parts = children[0]
+        if len(parts) > 4:
+            _fail("a column name has at most four parts: catalog.schema.table.column", meta)
+        return ast.ColumnRef(parts, span=_span(meta))
+
+    def parenthesised(self, meta: Meta, children: list[Any]) -> ast.Expression:
+        node: ast.Expression = children[0]
+        return node
+
+    def sign(self, meta: Meta, children: list[Any]) -> ast.Sign:
+        return ast.Sign(str(children[0]), _value(children[1]), span=_span(meta))
+
+    def arithmetic(self, meta: Meta, children: list[Any]) -> ast.Arithmetic:
+        left, op, right = children
+        return ast.Arithmetic(str(op), _value(left), _value(right), span=_span(meta))
+
+    def concatenation(self, meta: Meta, children: list[Any]) -> ast.Concatenation:
+        left, right = _nodes(children)
+        return ast.Concatenation(_value(left), _value(right), span=_span(meta))
+
+    def function_call(self, meta: Meta, children: list[Any]) -> ast.FunctionCall:
+        name_token = children[0]
+        name = ast.Identifier(str(name_token), False, span=_span(name_token))
+        args: tuple[ast.Expression, ...] = ()
+        quantifier = None
+        star = False
+        if len(children) > 1:
+            kind, quantifier, args = children[1]
+            star = kind == "star"
+        upper = name.name.upper()
+        if star and upper != "COUNT":
+            _fail(f"only COUNT takes *, not {upper}", meta)
+        if quantifier and upper not in _AGGREGATES:
+            _fail(
+                f"{quantifier} is allowed only in COUNT, AVG, MIN, MAX and SUM, not {upper}", meta
+            )
+        return ast.FunctionCall(name, args, quantifier, star, span=_span(meta))
+
+    def star_argument(self, meta: Meta, children: list[Any]) -> tuple[str, None, tuple[()]]:
+        return ("star", None, ())
+
+    def expr_arguments(
+        self, meta: Meta, children: list[Any]
+    ) -> tuple[str, str | None, tuple[ast.Expression, ...]]:
+        quantifier = children[0] if isinstance(children[0], str) else None
+        args = tuple(_value(c, "a function argument") for c in children if not isinstance(c, str))
+        return ("args", quantifier, args)
+
+    def quantifier(self, meta: Meta, children: list[Token]) -> str:
+        return str(children[0]).upper()
+
+    def cast(self, meta: Meta, children: list[Any]) -> ast.Cast:
+        nodes = _nodes(children)
+        operand, (type_name, length) = _value(nodes[0]), nodes[1]
+        return ast.Cast(operand, type_name, length, span=_span(meta))
+
+    def cast_type(self, meta: Meta, children: list[Token]) -> tuple[str, int | None]:
+        length = int(children[1]) if len(children) > 1 else None
+        return (str(children[0]).upper(), length)
+
+    def two_word_type(self, meta: Meta, children: list[Token]) -> tuple[str, None]:
+        return (f"{children[0]} {children[1]}".upper(), None)
+
+    # ---- conditions ---------------------------------------------------------------
+
+    def comparison(self, meta: Meta, children: list[Any]) -> ast.Comparison:
+        left, op, right = children
+        op_text = "<>" if op == "!=" else str(op)
+        return ast.Comparison(op_text, _value(left), _value(right), span=_span(meta))
+
+    def between(self, meta: Meta, children: list[Any]) -> ast.Between:
+        operand, low, high = _nodes(children)
+        return ast.Between(
+            _value(operand), _value(low), _value(high), "NOT" in _tokens(children), span=_span(meta)
+        )
+
+    def like(self, meta: Meta, children: list[Any]) -> ast.Like:
+        operand, pattern = _nodes(children)
+        return ast.Like(
+            _value(operand), _value(pattern), "NOT" in _tokens(children), span=_span(meta)
+        )
+
+    def ilike(self, meta: Meta, children: list[Any]) -> ast.Like:
+        operand, pattern = _nodes(children)
+        return ast.Like(
+            _value(operand), _value(pattern), "NOT" in _tokens(children), True, span=_span(meta)
+        )
+
+    def in_subquery(self, meta: Meta, children: list[Any]) -> ast.InSubquery:
+        operand, query = _nodes(children)
+        return ast.InSubquery(_value(operand), query, "NOT" in _tokens(children), span=_span(meta))
+
+    def in_list(self, meta: Meta, children: list[Any]) -> ast.InList:
+        operand, *values = _nodes(children)
+        return ast.InList(
+            _value(operand),
+            tuple(_value(v) for v in values),
+            "NOT" in _tokens(children),
+            span=_span(meta),
+        )
+
+    def is_null(self, meta: Meta, children: list[Any]) -> ast.IsNull:
+        (operand,) = _nodes(children)
+        return ast.IsNull(_value(operand), "NOT" in _tokens(children), span=_span(meta))
+
+    def exists(self, meta: Meta, children: list[Any]) -> ast.Exists:
+        return ast.Exists(_nodes(children)[0], span=_span(meta))
+
+    def not_(self, meta: Meta, children: list[Any]) -> ast.Not:
+        return ast.Not(_condition(children[1], "NOT"), span=_span(meta))
+
+    def and_(self, meta: Meta, children: list[Any]) -> ast.And:
+        left, right = _nodes(children)
+        return ast.And(_condition(left, "AND"), _condition(right, "AND"), span=_span(meta))
+
+    def or_(self, meta: Meta, children: list[Any]) -> ast.Or:
+        left, right = _nodes(children)
+        return ast.Or(_condition(left, "OR"), _condition(right, "OR"), span=_span(meta))
+
+    # ---- select lists and tables --------------------------------------------------
+
+    def select_all(self, meta: Meta, children: list[Any]) -> tuple[str, ast.SelectAll]:
+        return ("items", ast.SelectAll(span=_span(meta)))
+
+    def select_items(
+        self, meta: Meta, children: list[Any]
+    ) -> tuple[str, tuple[ast.SelectItem, ...]]:
+        return ("items", tuple(children))
+
+    def derived_column(self, meta: Meta, children: list[Any]) -> ast.DerivedColumn:
+        nodes = _nodes(children)
+        alias = nodes[1] if len(nodes) > 1 else None
+        return ast.DerivedColumn(_value(nodes[0], "a selected column"), alias, span=_span(meta))
+
+    def qualified_star(self, meta: Meta, children: list[Any]) -> ast.QualifiedStar:
+        return ast.QualifiedStar(children[0], span=_span(meta))
+
+    def table_name(self, meta: Meta, children: list[Any]) -> ast.TableName:
+        nodes = _nodes(children)
+        parts = nodes[0]
+        if len(parts) > 3:
+            _fail("a table name has at most three parts: catalog.schema.table", meta)
+        alias = nodes[1] if len(nodes) > 1 else None
+        return ast.TableName(parts, alias, span=_span(meta))
+
+    def derived_table(self, meta: Meta, children: list[Any]) -> ast.DerivedTable:
+        query, alias = _nodes(children)
+        return ast.DerivedTable(query, alias, span=_span(meta))
+
+    def join_type(self, meta: Meta, children: list[Any]) -> str:
+        return "INNER"
+
+    def left_join(self, meta: Meta, children: list[Any]) -> str:
+        return "LEFT"
+
+    def right_join(self, meta: Meta, children: list[Any]) -> str:
+        return "RIGHT"
+
+    def full_join(self, meta: Meta, children: list[Any]) -> str:
+        return "FULL"
+
+    def join_on(self, meta: Meta, children: list[Any]) -> tuple[str, Any]:
+        return ("on", _condition(_nodes(children)[0], "ON"))
+
+    def join_using(self, meta: Meta, children: list[Any]) -> tuple[str, Any]:
+        return ("using", tuple(_nodes(children)))
+
+    def joined_table(self, meta: Meta, children: list[Any]) -> ast.Join:
+        natural = "NATURAL" in _tokens(children)
+        nodes = _nodes(children)
+        kind = next((n for n in nodes if isinstance(n, str)), "INNER")
+        left, right = (n for n in nodes if not isinstance(n, (str, tuple)))
+        spec = next((n for n in nodes if isinstance(n, tuple)), None)
+        if natural and spec is not None:
+            _fail("a NATURAL join takes neither ON nor USING", meta)
+        if not natural and spec is None:
+            _fail("a JOIN needs ON <condition> or USING (<columns>), or write NATURAL JOIN", meta)
+        on = spec[1] if spec and spec[0] == "on" else None
+        using = spec[1] if spec and spec[0] == "using" else ()
+        return ast.Join(left, right, kind, natural, on, using, span=_span(meta))
+
+    # ---- clauses and queries ------------------------------------------------------
+
+    def top(self, meta: Meta, children: list[Token]) -> tuple[str, int]:
+        return ("top", int(children[1]))
+
+    def from_clause(self, meta: Meta, children: list[Any]) -> tuple[str, tuple[Any, ...]]:
+        return ("from", tuple(_nodes(children)))
+
+    def where(self, meta: Meta, children: list[Any]) -> tuple[str, Any]:
+        return ("where", _condition(_nodes(children)[0], "WHERE"))
+
+    def group_by(self, meta: Meta, children: list[Any]) -> tuple[str, tuple[Any, ...]]:
+        return ("group_by", tuple(_value(n, "a grouping column") for n in _nodes(children)))
+
+    def having(self, meta: Meta, children: list[Any]) -> tuple[str, Any]:
+        return ("having", _condition(_nodes(children)[0], "HAVING"))
+
+    def select(self, meta: Meta, children: list[Any]) -> ast.Select:
+        parts: dict[str, Any] = {}
+        for child in _nodes(children):
+            if isinstance(child, str):
+                parts["quantifier"] = child
+            else:
+                parts[child[0]] = child[1]
+        return ast.Select(
+            items=parts["items"],
+            from_=parts["from"],
+            quantifier=parts.get("quantifier"),
+            top=parts.get("top"),
+            where=parts.get("where"),
+            group_by=parts.get("group_by", ()),
+            having=parts.get("having"),
+            span=_span(meta),
+        )
+
+    def sort_key(self, meta: Meta, children: list[Any]) -> ast.SortKey:
+        return ast.SortKey(
+            _value(_nodes(children)[0], "a sort key"), "DESC" in _tokens(children), span=_span(meta)
+        )
+
+    def order_by(self, meta: Meta, children: list[Any]) -> tuple[str, tuple[Any, ...]]:
+        return ("order_by", tuple(_nodes(children)))
+
+    def offset(self, meta: Meta, children: list[Token]) -> tuple[str, int]:
+        return ("offset", int(children[1]))
+
+    def common_table(self, meta: Meta, children: list[Any]) -> ast.CommonTable:
+        name, query = _nodes(children)
+        return ast.CommonTable(name, query, span=_span(meta))
+
+    def with_clause(self, meta: Meta, children: list[Any]) -> tuple[str, tuple[Any, ...]]:
+        return ("with", tuple(_nodes(children)))
+
+    def _set_operation(self, op: str, meta: Meta, children: list[Any]) -> ast.SetOperation:
+        left, right = _nodes(children)
+        return ast.SetOperation(op, left, right, "ALL" in _tokens(children), span=_span(meta))
+
+    def union(self, meta: Meta, children: list[Any]) -> ast.SetOperation:
+        return self._set_operation("UNION", meta, children)
+
+    def except_(self, meta: Meta, children: list[Any]) -> ast.SetOperation:
+        return self._set_operation("EXCEPT", meta, children)
+
+    def intersect(self, meta: Meta, children: list[Any]) -> ast.SetOperation:
+        return self._set_operation("INTERSECT", meta, children)
+
+    def nested_query(self, meta: Meta, children: list[Any]) -> ast.Query:
+        query: ast.Query = _nodes(children)[0]
+        return query
+
+    def query(self, meta: Meta, children: list[Any]) -> ast.Query:
+        parts: dict[str, Any] = {}
+        body = None
+        for child in _nodes(children):
+            if isinstance(child, tuple):
+                parts[child[0]] = child[1]
+            else:
+                body = child
+        assert body is not None
+        return ast.Query(
+            body,
+            parts.get("with", ()),
+            parts.get("order_by", ()),
+            parts.get("offset"),
+            span=_span(meta),
+        )
+
+    def start(self, meta: Meta, children: list[Any]) -> ast.Query:
+        query: ast.Query = children[0]
+        return query

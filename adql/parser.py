@@ -1,0 +1,209 @@
+"""ADQL text -> :class:`adql.ast.Query`, with syntax errors a person can act on."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib.resources import files
+
+from lark import Lark, Token, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.exceptions import VisitError
+
+from adql import ast
+from adql.builder import AstBuilder
+from adql.errors import AdqlError, AdqlSyntaxError
+from adql.reserved import RESERVED_WORDS
+
+__all__ = ["build_parser", "parse"]
+
+_VALUE_START = {
+    "REGULAR_ID",
+    "DELIMITED_ID",
+    "UNSIGNED_INT",
+    "DECIMAL",
+    "STRING",
+    "NULL",
+    "CAST",
+    "LPAR",
+    "ADD_OP",
+}
+_OPERATORS = {
+    "COMP_OP",
+    "STAR",
+    "SLASH",
+    "ADD_OP",
+    "AND",
+    "OR",
+    "IS",
+    "LIKE",
+    "ILIKE",
+    "IN",
+    "BETWEEN",
+    "NOT",
+}
+_WORDS = {
+    "REGULAR_ID": "a name",
+    "DELIMITED_ID": "a name",
+    "UNSIGNED_INT": "a number",
+    "DECIMAL": "a number",
+    "STRING": "a string",
+    "$END": "the end of the query",
+    "COMP_OP": "a comparison",
+}
+
+
+def build_parser(*, strict: bool = False) -> Lark:
+    """Build the LALR parser from ``grammar/adql.lark`` (``strict`` rejects any conflict)."""
+    grammar = files("adql").joinpath("grammar/adql.lark").read_text()
+    return Lark(
+        grammar,
+        parser="lalr",
+        lexer="basic",
+        strict=strict,
+        propagate_positions=True,
+        maybe_placeholders=False,
+    )
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Lark:
+    return build_parser()
+
+
+def _describe(parser: Lark, names: set[str]) -> str:
+    words: list[str] = []
+    if {"REGULAR_ID", "UNSIGNED_INT", "STRING"} <= names:
+        words.append("an expression")
+        names -= _VALUE_START
+    if {"COMP_OP", "STAR", "AND"} <= names:
+        words.append("an operator")
+        names -= _OPERATORS
+    for name in sorted(names):
+        if name in _WORDS:
+            word = _WORDS[name]
+        else:
+            try:
+                pattern = parser.get_terminal(name).pattern
+                word = pattern.value if pattern.type == "str" else name
+            except KeyError:
+                word = name
+            word = word.upper() if word.isalpha() or "_" in word else f"'{word}'"
+        if word not in words:
+            words.append(word)
+    if not words:
+        return "something else"
+    if len(words) > _MAX_WORDS:
+        words = [*words[: _MAX_WORDS - 1], f"{len(words) - _MAX_WORDS + 1} other words"]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+_CHARACTER_HINTS = {
+    "%": "ADQL has no % operator; use MOD(x, y)",
+    "^": "ADQL has no ^ operator; use POWER(x, y)",
+    "&": "ADQL 2.1 has no bitwise operators",
+    "|": "ADQL 2.1 has no bitwise operators; || concatenates strings",
+    "~": "ADQL 2.1 has no bitwise operators",
+    ";": "remove the ';': an ADQL query is a single statement without one",
+    "[": "ADQL has no brackets; quote names with double quotes",
+}
+_MAX_WORDS = 8
+
+
+def _position(error: UnexpectedInput) -> int:
+    """Character offset of a Lark error (its stubs type the attribute as None)."""
+    position: object = getattr(error, "pos_in_stream", None)
+    return position if isinstance(position, int) else 0
+
+
+def _hint(error: UnexpectedInput, text: str) -> str | None:
+    before = text[: _position(error)].rstrip().upper()
+    if before.endswith(" LIMIT") or before.endswith("\nLIMIT"):
+        return "ADQL has no LIMIT; write SELECT TOP n ... instead"
+    if isinstance(error, UnexpectedCharacters):
+        return _CHARACTER_HINTS.get(text[_position(error)])
+    return None
+
+
+def _misused_reserved_word(parser: Lark, text: str, end: int) -> Token | None:
+    """The first reserved word before ``end`` written where a name goes (not a call)."""
+    try:
+        tokens = list(parser.lex(text[:end]))
+    except UnexpectedInput:
+        return None
+    for token, following in zip(tokens, [*tokens[1:], None], strict=True):
+        if (
+            token.type == "REGULAR_ID"
+            and token.upper() in RESERVED_WORDS
+            and not (following is not None and following.type == "LPAR")
+        ):
+            return token
+    return None
+
+
+def _found(error: UnexpectedInput, text: str) -> str:
+    if isinstance(error, UnexpectedToken):
+        token: Token = error.token
+        if token.type == "$END":
+            return "the query ends too early"
+        return (
+            f"unexpected {token.value!r}"
+            if token.type not in ("STRING", "DELIMITED_ID")
+            else f"unexpected {token.value}"
+        )
+    if isinstance(error, UnexpectedCharacters):
+        return f"unexpected character {text[_position(error)]!r}"
+    return "the query ends too early"
+
+
+def parse(text: str) -> ast.Query:
+    """Parse an ADQL 2.1 query.
+
+    Raises
+    ------
+    AdqlSyntaxError
+        If ``text`` is not ADQL 2.1; the message names the line and column, shows the line
+        with a caret, and says what was expected.
+    """
+    parser = _parser()
+    if not text.strip():
+        raise AdqlSyntaxError("the query is empty; it should start with SELECT or WITH")
+    try:
+        tree = parser.parse(text)
+    except UnexpectedInput as error:
+        expected: set[str] = set()
+        if isinstance(error, (UnexpectedToken, UnexpectedEOF)):
+            expected = set(error.expected)
+        elif isinstance(error, UnexpectedCharacters):
+            expected = set(error.allowed or ())
+        line, column = error.line, error.column
+        if isinstance(error, UnexpectedToken) and error.token.type == "$END":
+            lines = text.rstrip().splitlines() or [""]
+            line, column = len(lines), len(lines[-1]) + 1
+        reserved = _misused_reserved_word(parser, text, _position(error) or len(text))
+        if reserved is not None:
+            word = str(reserved)
+            raise AdqlSyntaxError(
+                f"'{word}' is a reserved word in ADQL and cannot be used here; if it is a "
+                f'name, put it in double quotes: "{word.lower()}"',
+                ast.Span(
+                    reserved.start_pos or 0,
+                    reserved.end_pos or 0,
+                    reserved.line or 1,
+                    reserved.column or 1,
+                ),
+                text,
+            ) from None
+        message = _found(error, text)
+        hint = _hint(error, text)
+        if hint:
+            message += f": {hint}"
+        elif expected:
+            message += f"; expected {_describe(parser, expected)}"
+        span = ast.Span(_position(error), _position(error), max(line, 1), max(column, 1))
+        raise AdqlSyntaxError(message, span, text) from None
+    try:
+        return AstBuilder().transform(tree)
+    except VisitError as error:
+        original = error.orig_exc
+        if isinstance(original, AdqlError):
+            raise original.with_text(text) from None
+        raise
