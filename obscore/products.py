@@ -213,6 +213,42 @@ def _table(columns: dict[str, Any], n: int) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=ARROW_SCHEMA)
 
 
+def _common_columns(
+    product: ProductType,
+    bands: npt.NDArray[np.str_],
+    corners: tuple[Array, Array],
+    rng: np.random.Generator,
+) -> dict[str, Any]:
+    """The columns every image product fills alike: identity, footprint, band, access."""
+    s_ra, s_dec, radius = bounding_circle(corners[0], corners[1])
+    dids = [publisher_did(u) for u in uuid_strings(rng, len(bands))]
+    band_info = [BANDS[b] for b in bands]
+    return {
+        "obs_collection": COLLECTION,
+        "dataproduct_type": "image",
+        "dataproduct_subtype": product.subtype,
+        "calib_level": product.calib_level,
+        "lsst_band": bands,
+        "s_ra": s_ra,
+        "s_dec": s_dec,
+        "s_fov": 2 * radius,
+        "s_region": format_polygons(corners[0], corners[1]),
+        "em_min": [b.em_min for b in band_info],
+        "em_max": [b.em_max for b in band_info],
+        "em_xel": 1,
+        "em_res_power": [b.resolving_power for b in band_info],
+        "instrument_name": INSTRUMENT,
+        "facility_name": FACILITY,
+        "o_ucd": product.o_ucd,
+        "access_url": [datalink_path(d) for d in dids],
+        "access_format": ACCESS_FORMAT,
+        "access_estsize": product.estsize_kb,
+        "obs_publisher_did": dids,
+        "s_xel1": product.width,
+        "s_xel2": product.height,
+    }
+
+
 def detector_rows(
     exposures: Exposures,
     product: ProductType,
@@ -236,61 +272,33 @@ def detector_rows(
         The result of :func:`detector_footprints` for ``exposures``.
     """
     ei, det = np.nonzero(keep)
-    n = len(ei)
-    ra_v, dec_v = footprints[0][ei, det], footprints[1][ei, det]
-    s_ra, s_dec, radius = bounding_circle(ra_v, dec_v)
     bands = exposures.band[ei]
-    uuids = uuid_strings(rng, n)
-    dids = [publisher_did(u) for u in uuids]
+    columns = _common_columns(product, bands, (footprints[0][ei, det], footprints[1][ei, det]), rng)
     obs_ids = [
         f"CC_O_{d}_{s:06d}" for d, s in zip(exposures.day_obs[ei], exposures.seq[ei], strict=True)
     ]
     t_min = exposures.t_start[ei]
     start_isot = _isot(exposures.t_start)
-    titles = [
-        f"{product.name} - {b} - {o}-{DETECTOR_NAMES[d]} {start_isot[e]}"
-        for b, o, d, e in zip(bands, obs_ids, det, ei, strict=True)
-    ]
-    band_info = [BANDS[b] for b in bands]
-    return _table(
+    columns.update(
         {
-            "obs_collection": COLLECTION,
-            "dataproduct_type": "image",
-            "dataproduct_subtype": product.subtype,
-            "calib_level": product.calib_level,
-            "lsst_band": bands,
-            "s_ra": s_ra,
-            "s_dec": s_dec,
-            "em_min": [b.em_min for b in band_info],
-            "em_max": [b.em_max for b in band_info],
-            "lsst_filter": [b.physical_filter for b in band_info],
+            "lsst_filter": [BANDS[b].physical_filter for b in bands],
             "lsst_visit": exposures.exposure_id[ei],
             "lsst_detector": det,
-            "instrument_name": INSTRUMENT,
             "t_min": t_min,
             "t_max": t_min + SHUTTER_OPEN,
             "t_exptime": EXPOSURE_TIME,
-            "s_fov": 2 * radius,
-            "obs_id": obs_ids,
-            "o_ucd": product.o_ucd,
-            "facility_name": FACILITY,
-            "obs_title": titles,
-            "s_region": format_polygons(ra_v, dec_v),
-            "access_url": [datalink_path(d) for d in dids],
-            "access_format": ACCESS_FORMAT,
-            "access_estsize": product.estsize_kb,
-            "obs_publisher_did": dids,
-            "target_name": exposures.target[ei],
-            "s_resolution": exposures.seeing[ei],
-            "s_xel1": product.width,
-            "s_xel2": product.height,
             "t_resolution": EXPOSURE_TIME,
             "t_xel": 1,
-            "em_xel": 1,
-            "em_res_power": [b.resolving_power for b in band_info],
-        },
-        n,
+            "obs_id": obs_ids,
+            "obs_title": [
+                f"{product.name} - {b} - {o}-{DETECTOR_NAMES[d]} {start_isot[e]}"
+                for b, o, d, e in zip(bands, obs_ids, det, ei, strict=True)
+            ],
+            "target_name": exposures.target[ei],
+            "s_resolution": exposures.seeing[ei],
+        }
     )
+    return _table(columns, len(ei))
 
 
 def coadd_rows(
@@ -305,42 +313,17 @@ def coadd_rows(
 ) -> pa.Table:
     """Rows of coadds, one per (tract, patch, band); ``corners`` are (n, 4) outer patch
     corners. Coadds have no time, target, visit, detector or physical filter (as in DP1)."""
-    n = len(tracts)
-    s_ra, s_dec, radius = bounding_circle(corners[0], corners[1])
-    dids = [publisher_did(u) for u in uuid_strings(rng, n)]
-    band_info = [BANDS[b] for b in bands]
-    return _table(
+    columns = _common_columns(product, bands, corners, rng)
+    columns.update(
         {
-            "obs_collection": COLLECTION,
-            "dataproduct_type": "image",
-            "dataproduct_subtype": product.subtype,
-            "calib_level": product.calib_level,
-            "lsst_band": bands,
-            "s_ra": s_ra,
-            "s_dec": s_dec,
-            "em_min": [b.em_min for b in band_info],
-            "em_max": [b.em_max for b in band_info],
             "lsst_tract": tracts,
             "lsst_patch": patches,
-            "instrument_name": INSTRUMENT,
-            "s_fov": 2 * radius,
             "obs_id": [f"{skymap_name}-{t}-{p}" for t, p in zip(tracts, patches, strict=True)],
-            "o_ucd": product.o_ucd,
-            "facility_name": FACILITY,
             "obs_title": [
                 f"{product.name} - {b} - tract={t} patch={p}"
                 for b, t, p in zip(bands, tracts, patches, strict=True)
             ],
-            "s_region": format_polygons(corners[0], corners[1]),
-            "access_url": [datalink_path(d) for d in dids],
-            "access_format": ACCESS_FORMAT,
-            "access_estsize": product.estsize_kb,
-            "obs_publisher_did": dids,
             "s_resolution": seeing,
-            "s_xel1": product.width,
-            "s_xel2": product.height,
-            "em_xel": 1,
-            "em_res_power": [b.resolving_power for b in band_info],
-        },
-        n,
+        }
     )
+    return _table(columns, len(tracts))
