@@ -15,18 +15,21 @@ import sqlalchemy as sa
 from obscore.columns import OBSCORE_COLUMNS
 from obscore.schema import ArchiveSchema, sql_name
 
-__all__ = ["published_column", "published_columns"]
+__all__ = ["publish_value", "published_column", "published_columns"]
+
+
+def publish_value(name: str, column: sa.ColumnElement[Any], base_url: str) -> sa.ColumnElement[Any]:
+    """The published value of ObsCore column ``name`` stored in ``column`` (any alias)."""
+    if name != "access_url":
+        return column
+    # base_url is bound as a parameter, never spliced into SQL.
+    return sa.case((column.startswith("/"), sa.literal(base_url, sa.Text) + column), else_=column)
 
 
 def published_column(schema: ArchiveSchema, name: str, base_url: str) -> sa.ColumnElement[Any]:
     """The SQL expression publishing ObsCore column ``name`` (labelled with its name)."""
-    column = schema.obscore.c[sql_name(name)]
-    if column.name != "access_url":
-        return column
-    relative = column.startswith("/")
-    # Concatenation in Python: base_url is bound as a parameter, never spliced into SQL.
-    value = sa.case((relative, sa.literal(base_url, sa.Text) + column), else_=column)
-    return value.label("access_url")
+    key = sql_name(name)
+    return publish_value(key, schema.obscore.c[key], base_url).label(key)
 
 
 def published_columns(schema: ArchiveSchema, base_url: str) -> list[sa.ColumnElement[Any]]:

@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from adql.dialects.sqlite_functions import register_adql_functions
 from app.config import async_database_url, sync_database_url
 from obscore.schema import ArchiveSchema, backend_of, build_schema, schema_translate_map
 from obscore.spatial import register_sqlite_functions
@@ -24,11 +25,13 @@ _SQLITE_PRAGMAS = (
     "PRAGMA synchronous=NORMAL",
     "PRAGMA cache_size=-262144",  # 256 MiB of page cache
     "PRAGMA foreign_keys=ON",
+    "PRAGMA case_sensitive_like=ON",  # ADQL's LIKE is case-sensitive; ILIKE is not
 )
 
 
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     register_sqlite_functions(dbapi_connection)
+    register_adql_functions(dbapi_connection)
     cursor = dbapi_connection.cursor()
     try:
         for pragma in _SQLITE_PRAGMAS:

@@ -1,0 +1,133 @@
+"""ADQL geometry as SQLAlchemy expressions, per backend.
+
+PostgreSQL uses pgSphere (radians inside, degrees at the ADQL surface; areas in square
+degrees); SQLite uses the ``adql_*`` functions of :mod:`adql.dialects.sqlite_functions`.
+Predicates come out boolean (``<@``, ``&&``), so ``CONTAINS(...) = 1`` can use indexes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.types import UserDefinedType
+from typing_extensions import override
+
+__all__ = ["Geometry", "UnsupportedGeometryError"]
+
+Expr = sa.ColumnElement[Any]
+_SQ_DEGREES = (180.0 / math.pi) ** 2
+
+
+class UnsupportedGeometryError(NotImplementedError):
+    """A geometry operation the backend cannot do."""
+
+
+class _PgSphereType(UserDefinedType[Any]):
+    cache_ok = True
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    @override
+    def get_col_spec(self, **kw: Any) -> str:
+        return self.name
+
+
+class Geometry:
+    """Builds geometry expressions for one backend (``postgresql`` or ``sqlite``)."""
+
+    def __init__(self, backend: str) -> None:
+        self.pg = backend == "postgresql"
+
+    def point(self, ra: Expr, dec: Expr) -> Expr:
+        """POINT(ra, dec)."""
+        if self.pg:
+            return sa.func.spoint(sa.func.radians(ra), sa.func.radians(dec))
+        return sa.func.adql_point(ra, dec)
+
+    def circle(self, centre: Expr, radius: Expr) -> Expr:
+        """CIRCLE(centre point, radius)."""
+        if self.pg:
+            return sa.func.scircle(centre, sa.func.radians(radius))
+        return sa.func.adql_circle(centre, radius)
+
+    def polygon(self, coordinates: Sequence[tuple[Any, Any]]) -> Expr:
+        """POLYGON through (ra, dec) vertices."""
+        if self.pg:
+            # pgSphere 1.2 has no constructor from values: build its text form and cast.
+            parts: list[Any] = ["{"]
+            for i, (ra, dec) in enumerate(coordinates):
+                parts += ["," if i else "", "(", ra, "d,", dec, "d)"]
+            parts.append("}")
+            return sa.cast(sa.func.concat(*parts), _PgSphereType("spoly"))
+        return sa.func.adql_polygon(*[c for pair in coordinates for c in pair])
+
+    def box(self, ra: Expr, dec: Expr, width: Expr, height: Expr) -> Expr:
+        """BOX: corners at +-width/2, +-height/2 in the tangent plane at the centre."""
+        if not self.pg:
+            return sa.func.adql_box(ra, dec, width, height)
+        d0 = sa.func.radians(dec)
+        corners = []
+        for sx, sy in ((-1, -1), (1, -1), (1, 1), (-1, 1)):
+            x = sa.func.radians(width) * (sx / 2)
+            y = sa.func.radians(height) * (sy / 2)
+            denom = sa.func.cos(d0) - y * sa.func.sin(d0)
+            corner_ra = ra + sa.func.degrees(sa.func.atan2(x, denom))
+            corner_dec = sa.func.degrees(
+                sa.func.atan2(
+                    sa.func.sin(d0) + y * sa.func.cos(d0), sa.func.sqrt(x * x + denom * denom)
+                )
+            )
+            corners.append((corner_ra, corner_dec))
+        return self.polygon(corners)
+
+    def contains(self, inner: Expr, outer: Expr) -> Expr:
+        """CONTAINS(inner, outer) = 1, as a boolean."""
+        if self.pg:
+            return inner.op("<@", is_comparison=True)(outer)
+        return sa.func.adql_contains(inner, outer) == 1
+
+    def intersects(
+        self, first: Expr, second: Expr, first_is_point: bool, second_is_point: bool
+    ) -> Expr:
+        """INTERSECTS(first, second) = 1, as a boolean (a point means CONTAINS)."""
+        if self.pg:
+            if first_is_point:
+                return first.op("<@", is_comparison=True)(second)
+            if second_is_point:
+                return second.op("<@", is_comparison=True)(first)
+            return first.op("&&", is_comparison=True)(second)
+        return sa.func.adql_intersects(first, second) == 1
+
+    def distance(self, first: Expr, second: Expr) -> Expr:
+        """DISTANCE between points, in degrees."""
+        if self.pg:
+            return sa.func.degrees(first.op("<->")(second))
+        return sa.func.adql_distance(first, second)
+
+    def area(self, shape: Expr) -> Expr:
+        """AREA in square degrees."""
+        if self.pg:
+            return sa.func.area(shape) * _SQ_DEGREES
+        return sa.func.adql_area(shape)
+
+    def centroid(self, shape: Expr, kind: str) -> Expr:
+        """CENTROID as a point."""
+        if self.pg:
+            if kind == "point":
+                return shape
+            if kind == "circle":
+                return sa.func.center(shape)
+            raise UnsupportedGeometryError(
+                "CENTROID of a polygon or region is not available on PostgreSQL here"
+            )
+        return sa.func.adql_centroid(shape)
+
+    def coord(self, point: Expr, which: int) -> Expr:
+        """COORD1 (longitude) or COORD2 (latitude) of a point, in degrees."""
+        if self.pg:
+            return sa.func.degrees(sa.func.long(point) if which == 1 else sa.func.lat(point))
+        return sa.func.adql_coord1(point) if which == 1 else sa.func.adql_coord2(point)

@@ -1,0 +1,306 @@
+"""SQL functions registered on every SQLite connection: ADQL's math and geometry.
+
+SQLite has no geometry and, depending on how it was built, no math functions, so ADQL's
+are implemented here in Python with exact spherical geometry. Geometry values travel
+between functions as text: ``POINT ra dec``, ``CIRCLE ra dec radius`` and
+``POLYGON ra dec ra dec ...`` (degrees; the ObsCore ``s_region`` strings are of the
+same form).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable
+from typing import Any, Protocol
+
+__all__ = ["register_adql_functions"]
+
+Vector = tuple[float, float, float]
+
+
+class _FunctionRegistry(Protocol):
+    def create_function(
+        self, name: str, narg: int, func: Any, *, deterministic: bool = ...
+    ) -> None: ...
+
+
+def _null_safe(func: Callable[..., Any]) -> Callable[..., Any]:
+    def wrapped(*args: Any) -> Any:
+        if any(a is None for a in args):
+            return None
+        try:
+            return func(*args)
+        except (ValueError, ZeroDivisionError, OverflowError):
+            return None
+
+    return wrapped
+
+
+def _vec(ra: float, dec: float) -> Vector:
+    a, d = math.radians(ra), math.radians(dec)
+    return (math.cos(d) * math.cos(a), math.cos(d) * math.sin(a), math.sin(d))
+
+
+def _dot(a: Vector, b: Vector) -> float:
+    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+
+
+def _cross(a: Vector, b: Vector) -> Vector:
+    return (a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0])
+
+
+def _norm(a: Vector) -> float:
+    return math.sqrt(_dot(a, a))
+
+
+def _angle(a: Vector, b: Vector) -> float:
+    """Angle between unit vectors in degrees (atan2 form: accurate at all separations)."""
+    return math.degrees(math.atan2(_norm(_cross(a, b)), _dot(a, b)))
+
+
+# ---- shapes --------------------------------------------------------------------------
+
+Shape = tuple[str, tuple[float, ...]]
+
+
+def _parse(text: str) -> Shape:
+    words = text.split()
+    kind = words[0].upper()
+    numbers = words[1:]
+    if numbers and not _is_number(numbers[0]):
+        numbers = numbers[1:]  # a frame such as ICRS
+    values = tuple(float(w) for w in numbers)
+    if kind not in ("POINT", "CIRCLE", "POLYGON"):
+        raise ValueError(f"unsupported shape {kind}")
+    return kind, values
+
+
+def _is_number(word: str) -> bool:
+    try:
+        float(word)
+    except ValueError:
+        return False
+    return True
+
+
+def _vertices(values: tuple[float, ...]) -> list[Vector]:
+    return [_vec(values[i], values[i + 1]) for i in range(0, len(values) - 1, 2)]
+
+
+def _in_polygon(p: Vector, vertices: list[Vector]) -> bool:
+    winding = 0.0
+    for i, a in enumerate(vertices):
+        b = vertices[(i + 1) % len(vertices)]
+        pa, pb = _cross(p, a), _cross(p, b)
+        winding += math.atan2(_dot(_cross(pa, pb), p), _dot(pa, pb))
+    return abs(winding) > math.pi
+
+
+def _arc_distance(p: Vector, a: Vector, b: Vector) -> float:
+    """Distance in degrees from p to the great-circle arc a-b."""
+    n = _cross(a, b)
+    length = _norm(n)
+    if length > 0:
+        n = (n[0] / length, n[1] / length, n[2] / length)
+        # The foot of the perpendicular lies on the arc if it is between a and b.
+        foot = _cross(n, _cross(p, n))
+        if _dot(_cross(a, foot), n) >= 0 and _dot(_cross(foot, b), n) >= 0:
+            return abs(90.0 - _angle(p, n))
+    return min(_angle(p, a), _angle(p, b))
+
+
+def _arcs_cross(a: Vector, b: Vector, c: Vector, d: Vector) -> bool:
+    n1, n2 = _cross(a, b), _cross(c, d)
+    line = _cross(n1, n2)
+    if _norm(line) == 0:
+        return False
+    for x in (line, (-line[0], -line[1], -line[2])):
+        on_first = _dot(_cross(a, x), n1) >= 0 and _dot(_cross(x, b), n1) >= 0
+        on_second = _dot(_cross(c, x), n2) >= 0 and _dot(_cross(x, d), n2) >= 0
+        if on_first and on_second:
+            return True
+    return False
+
+
+def _edges(vertices: list[Vector]) -> list[tuple[Vector, Vector]]:
+    return [(v, vertices[(i + 1) % len(vertices)]) for i, v in enumerate(vertices)]
+
+
+def _contains(inner: Shape, outer: Shape) -> bool:
+    """Whether ``outer`` contains ``inner`` (points on the boundary count as inside)."""
+    ik, iv = inner
+    ok, ov = outer
+    if ok == "POINT":
+        return ik == "POINT" and _angle(_vec(*iv[:2]), _vec(*ov[:2])) < 1e-9
+    if ok == "CIRCLE":
+        centre, radius = _vec(ov[0], ov[1]), ov[2]
+        if ik == "POINT":
+            return _angle(_vec(*iv[:2]), centre) <= radius
+        if ik == "CIRCLE":
+            return _angle(_vec(iv[0], iv[1]), centre) + iv[2] <= radius
+        vertices = _vertices(iv)
+        return all(_angle(v, centre) <= radius for v in vertices)
+    polygon = _vertices(ov)
+    if ik == "POINT":
+        return _in_polygon(_vec(*iv[:2]), polygon)
+    if ik == "CIRCLE":
+        centre = _vec(iv[0], iv[1])
+        return _in_polygon(centre, polygon) and all(
+            _arc_distance(centre, a, b) >= iv[2] for a, b in _edges(polygon)
+        )
+    inner_vertices = _vertices(iv)
+    return all(_in_polygon(v, polygon) for v in inner_vertices) and not any(
+        _arcs_cross(a, b, c, d) for a, b in _edges(inner_vertices) for c, d in _edges(polygon)
+    )
+
+
+def _intersects(first: Shape, second: Shape) -> bool:
+    fk, fv = first
+    sk, sv = second
+    if fk == "POINT":
+        return _contains(first, second)
+    if sk == "POINT":
+        return _contains(second, first)
+    if fk == "CIRCLE" and sk == "CIRCLE":
+        return _angle(_vec(fv[0], fv[1]), _vec(sv[0], sv[1])) <= fv[2] + sv[2]
+    if fk == "CIRCLE" or sk == "CIRCLE":
+        (_, cv), (_, pv) = (first, second) if fk == "CIRCLE" else (second, first)
+        centre, polygon = _vec(cv[0], cv[1]), _vertices(pv)
+        return _in_polygon(centre, polygon) or any(
+            _arc_distance(centre, a, b) <= cv[2] for a, b in _edges(polygon)
+        )
+    a_vertices, b_vertices = _vertices(fv), _vertices(sv)
+    return (
+        any(_in_polygon(v, b_vertices) for v in a_vertices)
+        or any(_in_polygon(v, a_vertices) for v in b_vertices)
+        or any(
+            _arcs_cross(a, b, c, d) for a, b in _edges(a_vertices) for c, d in _edges(b_vertices)
+        )
+    )
+
+
+def _area(text: str) -> float:
+    kind, values = _parse(text)
+    if kind == "POINT":
+        return 0.0
+    if kind == "CIRCLE":
+        return 2 * math.pi * (1 - math.cos(math.radians(values[2]))) * (180 / math.pi) ** 2
+    vertices = _vertices(values)
+    # Sum of spherical triangle areas from the first vertex (Van Oosterom & Strackee).
+    total = 0.0
+    for i in range(1, len(vertices) - 1):
+        a, b, c = vertices[0], vertices[i], vertices[i + 1]
+        total += 2 * math.atan2(_dot(a, _cross(b, c)), 1 + _dot(a, b) + _dot(b, c) + _dot(c, a))
+    return abs(total) * (180 / math.pi) ** 2
+
+
+def _centroid(text: str) -> str:
+    kind, values = _parse(text)
+    if kind in ("POINT", "CIRCLE"):
+        return f"POINT {values[0]!r} {values[1]!r}"
+    vertices = _vertices(values)
+    x, y, z = (sum(v[i] for v in vertices) for i in range(3))
+    ra = math.degrees(math.atan2(y, x)) % 360.0
+    dec = math.degrees(math.atan2(z, math.hypot(x, y)))
+    return f"POINT {ra!r} {dec!r}"
+
+
+def _point(ra: float, dec: float) -> str:
+    return f"POINT {ra!r} {dec!r}"
+
+
+def _circle(*args: Any) -> str:
+    if len(args) == 2:  # (point, radius)
+        _, values = _parse(args[0])
+        return f"CIRCLE {values[0]!r} {values[1]!r} {float(args[1])!r}"
+    return f"CIRCLE {float(args[0])!r} {float(args[1])!r} {float(args[2])!r}"
+
+
+def _polygon(*args: Any) -> str:
+    if isinstance(args[0], str):
+        coords = [c for p in args for c in _parse(p)[1][:2]]
+    else:
+        coords = [float(a) for a in args]
+    return "POLYGON " + " ".join(repr(c) for c in coords)
+
+
+def _box(*args: Any) -> str:
+    if len(args) == 3:
+        _, values = _parse(args[0])
+        ra, dec, width, height = values[0], values[1], float(args[1]), float(args[2])
+    else:
+        ra, dec, width, height = (float(a) for a in args)
+    # Corners at +-width/2, +-height/2 in the tangent plane at the centre (gnomonic).
+    a0, d0 = math.radians(ra), math.radians(dec)
+    corners = []
+    for sx, sy in ((-1, -1), (1, -1), (1, 1), (-1, 1)):
+        x, y = math.radians(sx * width / 2), math.radians(sy * height / 2)
+        denom = math.cos(d0) - y * math.sin(d0)
+        corner_ra = math.degrees(a0 + math.atan2(x, denom)) % 360.0
+        corner_dec = math.degrees(math.atan2(math.sin(d0) + y * math.cos(d0), math.hypot(x, denom)))
+        corners.append(f"{corner_ra!r} {corner_dec!r}")
+    return "POLYGON " + " ".join(corners)
+
+
+def _round(x: float, digits: int = 0) -> float:
+    factor = 10.0 ** int(digits)
+    return (
+        math.floor(x * factor + 0.5) / factor if x >= 0 else -math.floor(-x * factor + 0.5) / factor
+    )
+
+
+def _truncate(x: float, digits: int = 0) -> float:
+    factor = 10.0 ** int(digits)
+    return math.trunc(x * factor) / factor
+
+
+_MATH: dict[str, tuple[int, Callable[..., Any]]] = {
+    "ceiling": (1, lambda x: float(math.ceil(x))),
+    "degrees": (1, math.degrees),
+    "exp": (1, math.exp),
+    "floor": (1, lambda x: float(math.floor(x))),
+    "log": (1, math.log),
+    "log10": (1, math.log10),
+    "mod": (
+        2,
+        lambda x, y: (
+            math.fmod(x, y)
+            if isinstance(x, float) or isinstance(y, float)
+            else int(math.fmod(x, y))
+        ),
+    ),
+    "power": (2, lambda x, y: float(x) ** y),
+    "radians": (1, math.radians),
+    "sqrt": (1, math.sqrt),
+    "acos": (1, math.acos),
+    "asin": (1, math.asin),
+    "atan": (1, math.atan),
+    "atan2": (2, math.atan2),
+    "cos": (1, math.cos),
+    "cot": (1, lambda x: 1 / math.tan(x)),
+    "sin": (1, math.sin),
+    "tan": (1, math.tan),
+    "round": (-1, _round),
+    "truncate": (-1, _truncate),
+    "point": (2, _point),
+    "circle": (-1, _circle),
+    "polygon": (-1, _polygon),
+    "box": (-1, _box),
+    "contains": (2, lambda a, b: int(_contains(_parse(a), _parse(b)))),
+    "intersects": (2, lambda a, b: int(_intersects(_parse(a), _parse(b)))),
+    "distance": (2, lambda a, b: _angle(_vec(*_parse(a)[1][:2]), _vec(*_parse(b)[1][:2]))),
+    "area": (1, _area),
+    "centroid": (1, _centroid),
+    "coord1": (1, lambda p: _parse(p)[1][0]),
+    "coord2": (1, lambda p: _parse(p)[1][1]),
+    "coordsys": (1, lambda _g: "ICRS"),
+}
+
+
+def register_adql_functions(connection: _FunctionRegistry) -> None:
+    """Register ``adql_<name>`` for every function ADQL needs beyond SQLite's own."""
+    for name, (narg, func) in _MATH.items():
+        connection.create_function(f"adql_{name}", narg, _null_safe(func), deterministic=True)
+    connection.create_function("adql_pi", 0, lambda: math.pi, deterministic=True)
+    connection.create_function("adql_rand", -1, lambda *_seed: random.random())
