@@ -22,6 +22,9 @@ __all__ = ["AstBuilder"]
 
 _AGGREGATES = frozenset({"COUNT", "AVG", "MIN", "MAX", "SUM"})
 
+MAX_IN_VALUES = 10_000
+"""Values in one IN list; longer lists belong in an uploaded table."""
+
 
 def _span(meta: Meta | Token) -> ast.Span:
     if isinstance(meta, Token):
@@ -198,6 +201,12 @@ class AstBuilder(Transformer[Token, ast.Query]):
 
     def in_list(self, meta: Meta, children: list[Any]) -> ast.InList:
         operand, *values = _nodes(children)
+        if len(values) > MAX_IN_VALUES:
+            _fail(
+                f"an IN list may hold at most {MAX_IN_VALUES:,} values, not {len(values):,}; "
+                "upload long lists as a table instead",
+                meta,
+            )
         return ast.InList(
             _value(operand),
             tuple(_value(v) for v in values),

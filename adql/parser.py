@@ -5,7 +5,15 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib.resources import files
 
-from lark import Lark, Token, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark import (
+    Lark,
+    Token,
+    Tree,
+    UnexpectedCharacters,
+    UnexpectedEOF,
+    UnexpectedInput,
+    UnexpectedToken,
+)
 from lark.exceptions import VisitError
 
 from adql import ast
@@ -13,7 +21,15 @@ from adql.builder import AstBuilder
 from adql.errors import AdqlError, AdqlSyntaxError
 from adql.reserved import RESERVED_WORDS
 
-__all__ = ["build_parser", "parse"]
+__all__ = ["MAX_DEPTH", "MAX_QUERY_LENGTH", "build_parser", "parse"]
+
+MAX_QUERY_LENGTH = 100_000
+"""Characters; longer queries are refused before parsing."""
+
+MAX_DEPTH = 100
+"""Levels of nesting in the parse tree (parentheses, operator chains, subqueries). Real
+queries stay far below; the bound keeps every later stage clear of Python's recursion
+limit."""
 
 _VALUE_START = {
     "REGULAR_ID",
@@ -166,6 +182,10 @@ def parse(text: str) -> ast.Query:
     parser = _parser()
     if not text.strip():
         raise AdqlSyntaxError("the query is empty; it should start with SELECT or WITH")
+    if len(text) > MAX_QUERY_LENGTH:
+        raise AdqlSyntaxError(
+            f"the query is {len(text):,} characters long; the limit is {MAX_QUERY_LENGTH:,}"
+        )
     try:
         tree = parser.parse(text)
     except UnexpectedInput as error:
@@ -200,6 +220,7 @@ def parse(text: str) -> ast.Query:
             message += f"; expected {_describe(parser, expected)}"
         span = ast.Span(_position(error), _position(error), max(line, 1), max(column, 1))
         raise AdqlSyntaxError(message, span, text) from None
+    _check_depth(tree, text)
     try:
         return AstBuilder().transform(tree)
     except VisitError as error:
@@ -207,3 +228,24 @@ def parse(text: str) -> ast.Query:
         if isinstance(original, AdqlError):
             raise original.with_text(text) from None
         raise
+
+
+def _check_depth(tree: Tree[Token], text: str) -> None:
+    """Refuse trees nested deeper than :data:`MAX_DEPTH`, without recursing."""
+    stack: list[tuple[Tree[Token], int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            meta = node.meta
+            span = (
+                ast.Span(meta.start_pos, meta.end_pos, meta.line, meta.column)
+                if not meta.empty
+                else None
+            )
+            raise AdqlSyntaxError(
+                f"the query is nested too deeply (more than {MAX_DEPTH} levels of "
+                "parentheses, operators or subqueries); simplify it",
+                span,
+                text,
+            )
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))

@@ -76,6 +76,7 @@ _COMPARISONS: dict[str, Callable[[Any, Any], Any]] = {
     "<=": operator.le,
     ">=": operator.ge,
 }
+_FLIPPED = {"=": "=", "<>": "<>", "<": ">", ">": "<", "<=": ">=", ">=": "<="}
 _PG_NAMES = {"CEILING": "ceil", "LOG": "ln", "LOG10": "log", "RAND": "random", "TRUNCATE": "trunc"}
 _SQLITE_BUILTIN = {"ABS", "LOWER", "UPPER", "COALESCE"}
 
@@ -321,18 +322,44 @@ class _Translator:
         return result
 
     def comparison(self, node: ast.Comparison) -> Expr:
-        for call, other in ((node.left, node.right), (node.right, node.left)):
+        for call, other, flipped in ((node.left, node.right, False), (node.right, node.left, True)):
+            if not isinstance(call, ast.FunctionCall):
+                continue
+            name = call.name.name.upper()
             if (
-                isinstance(call, ast.FunctionCall)
-                and call.name.name.upper() in ("CONTAINS", "INTERSECTS")
+                name in ("CONTAINS", "INTERSECTS")
                 and _constant(other) in (0.0, 1.0)
                 and node.op in ("=", "<>")
             ):
                 predicate = self.spatial_predicate(call)
                 wanted = (_constant(other) == 1.0) == (node.op == "=")
                 return predicate if wanted else sa.not_(predicate)
+            op = _FLIPPED[node.op] if flipped else node.op
+            if name == "DISTANCE" and op in ("<", "<="):
+                return self.distance_predicate(call, op, other)
         result: Expr = _COMPARISONS[node.op](self.expr(node.left), self.expr(node.right))
         return result
+
+    def distance_predicate(self, call: ast.FunctionCall, op: str, radius: ast.Expression) -> Expr:
+        """``DISTANCE(p1, p2) < r`` as a cone search the spatial index can answer."""
+        args = self.geometry_args(call)
+        if len(args) == 4:
+            point = ast.Identifier("POINT")
+            first: ast.Expression = ast.FunctionCall(point, (args[0], args[1]), span=call.span)
+            second: ast.Expression = ast.FunctionCall(point, (args[2], args[3]), span=call.span)
+        else:
+            first, second = args
+        if self.indexed_source(second) is not None and self.indexed_source(first) is None:
+            first, second = second, first
+        circle = ast.FunctionCall(ast.Identifier("CIRCLE"), (second, radius), span=call.span)
+        exact = _COMPARISONS[op](self.geometry_function(call, "DISTANCE"), self.expr(radius))
+        terms = [exact]
+        if self.ctx.backend == "postgresql" and self.indexed_source(first) is not None:
+            terms.insert(0, self.geometry.contains(self.shape(first)[0], self.shape(circle)[0]))
+        prefilter = self.rtree_prefilter(first, circle)
+        if prefilter is not None:
+            terms.insert(0, prefilter)
+        return sa.and_(*terms)
 
     # ---- functions ----------------------------------------------------------------
 
@@ -565,7 +592,12 @@ class _Translator:
         if not isinstance(node, ast.FunctionCall):
             return None
         name = node.name.name.upper()
-        values = [_constant(a) for a in self.geometry_args(node)]
+        values: list[float | None] = []
+        for arg in self.geometry_args(node):
+            if isinstance(arg, ast.FunctionCall) and arg.name.name.upper() == "POINT":
+                values += [_constant(a) for a in self.geometry_args(arg)]
+            else:
+                values.append(_constant(arg))
         if any(v is None for v in values):
             return None
         numbers = [v for v in values if v is not None]

@@ -150,3 +150,27 @@ def test_error_carries_line_and_column() -> None:
     with pytest.raises(AdqlSyntaxError) as caught:
         parse("SELECT a\n  FROM t\n WHERE b = ")
     assert (caught.value.line, caught.value.column) == (3, 11)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("SELECT " + "+".join(["1"] * 5000) + " FROM t", "nested too deeply"),
+        ("SELECT " + "(" * 3000 + "1" + ")" * 3000 + " FROM t", "nested too deeply"),
+        ("SELECT a FROM t WHERE " + " OR ".join(["a = 1"] * 3000), "nested too deeply"),
+        (
+            "SELECT a FROM t WHERE a IN (" + ",".join(["1"] * 10_001) + ")",
+            "an IN list may hold at most 10,000 values",
+        ),
+        ("SELECT a FROM t WHERE b = '" + "x" * 100_000 + "'", "the limit is 100,000"),
+    ],
+)
+def test_limits_give_clear_errors_not_recursion_errors(text: str, message: str) -> None:
+    with pytest.raises(AdqlSyntaxError, match=message):
+        parse(text)
+
+
+def test_long_but_flat_queries_are_fine() -> None:
+    parse("SELECT a FROM t WHERE a IN (" + ",".join(["1"] * 5000) + ")")
+    parse("SELECT " + ", ".join(f"c{i}" for i in range(2000)) + " FROM t")
+    parse("SELECT " + "+".join(["1"] * 60) + " FROM t")

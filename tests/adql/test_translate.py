@@ -331,3 +331,22 @@ def test_cone_results_are_exact(run: Runner) -> None:
     )
     assert len(rows) > 100
     assert distances.max() <= 0.3
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT obs_id FROM ivoa.ObsCore WHERE DISTANCE(POINT(s_ra, s_dec), POINT(53.13, -28.1)) < 0.1",
+        "SELECT obs_id FROM ivoa.ObsCore WHERE 0.1 > DISTANCE(53.13, -28.1, s_ra, s_dec)",
+        "SELECT obs_id FROM ivoa.ObsCore WHERE INTERSECTS(s_region, CIRCLE(53.13, -28.1, 0.1)) = 1",
+        "SELECT obs_id FROM ivoa.ObsCore WHERE INTERSECTS(s_region, "
+        "POLYGON(53, -28.2, 53.2, -28.2, 53.2, -28, 53, -28)) = 1",
+    ],
+)
+def test_distance_and_region_queries_use_the_spatial_index(run: Runner, query: str) -> None:
+    plan = run.plan(query)
+    if run.schema.backend == "postgresql":
+        assert "obscore_s_point_idx" in plan or "obscore_s_poly_idx" in plan, plan
+    else:
+        assert "SCAN obscore_rtree VIRTUAL TABLE INDEX" in plan, plan
+    assert len(run.rows(query)) > 100
