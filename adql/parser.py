@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib.resources import files
 
@@ -20,6 +21,50 @@ from adql import ast
 from adql.builder import AstBuilder
 from adql.errors import AdqlError, AdqlSyntaxError
 from adql.reserved import RESERVED_WORDS
+
+_GRAMMAR_KEYWORDS = frozenset(
+    {
+        "ALL",
+        "AND",
+        "AS",
+        "ASC",
+        "BETWEEN",
+        "BY",
+        "CAST",
+        "DESC",
+        "DISTINCT",
+        "EXCEPT",
+        "EXISTS",
+        "FROM",
+        "FULL",
+        "GROUP",
+        "HAVING",
+        "ILIKE",
+        "IN",
+        "INNER",
+        "INTERSECT",
+        "IS",
+        "JOIN",
+        "LEFT",
+        "LIKE",
+        "NATURAL",
+        "NOT",
+        "NULL",
+        "OFFSET",
+        "ON",
+        "OR",
+        "ORDER",
+        "OUTER",
+        "RIGHT",
+        "SELECT",
+        "TOP",
+        "UNION",
+        "USING",
+        "WHERE",
+        "WITH",
+    }
+)
+"""Reserved words the grammar itself uses; the lexer never makes names of them."""
 
 __all__ = ["MAX_DEPTH", "MAX_QUERY_LENGTH", "build_parser", "parse"]
 
@@ -119,6 +164,8 @@ _CHARACTER_HINTS = {
     "|": "ADQL 2.1 has no bitwise operators; || concatenates strings",
     "~": "ADQL 2.1 has no bitwise operators",
     ";": "remove the ';': an ADQL query is a single statement without one",
+    "'": "this string is never closed; end it with '",
+    '"': 'this quoted name is never closed; end it with "',
     "[": "ADQL has no brackets; quote names with double quotes",
 }
 _MAX_WORDS = 8
@@ -132,26 +179,33 @@ def _position(error: UnexpectedInput) -> int:
 
 def _hint(error: UnexpectedInput, text: str) -> str | None:
     before = text[: _position(error)].rstrip().upper()
-    if before.endswith(" LIMIT") or before.endswith("\nLIMIT"):
+    at = text[_position(error) : _position(error) + 6].upper()
+    if before.endswith((" LIMIT", "\nLIMIT")) or (at.startswith("LIMIT") and not at[5:6].isalnum()):
         return "ADQL has no LIMIT; write SELECT TOP n ... instead"
     if isinstance(error, UnexpectedCharacters):
         return _CHARACTER_HINTS.get(text[_position(error)])
     return None
 
 
-def _misused_reserved_word(parser: Lark, text: str, end: int) -> Token | None:
-    """The first reserved word before ``end`` written where a name goes (not a call)."""
-    try:
-        tokens = list(parser.lex(text[:end]))
-    except UnexpectedInput:
-        return None
-    for token, following in zip(tokens, [*tokens[1:], None], strict=True):
+_WORDS_PATTERN = re.compile(
+    r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|(?P<word>[A-Za-z][A-Za-z0-9_]*)(?P<call>\s*\()?"
+)
+
+
+def _misused_reserved_word(text: str, end: int) -> ast.Span | None:
+    """Where the first reserved word before ``end`` is written as a name (not a call)."""
+    for match in _WORDS_PATTERN.finditer(text, 0, end):
+        word = match.group("word")
         if (
-            token.type == "REGULAR_ID"
-            and token.upper() in RESERVED_WORDS
-            and not (following is not None and following.type == "LPAR")
+            word
+            and word.upper() in RESERVED_WORDS
+            and not match.group("call")
+            and word.upper() not in _GRAMMAR_KEYWORDS
         ):
-            return token
+            start = match.start("word")
+            line = text.count("\n", 0, start) + 1
+            column = start - (text.rfind("\n", 0, start) + 1) + 1
+            return ast.Span(start, match.end("word"), line, column)
     return None
 
 
@@ -198,18 +252,13 @@ def parse(text: str) -> ast.Query:
         if isinstance(error, UnexpectedToken) and error.token.type == "$END":
             lines = text.rstrip().splitlines() or [""]
             line, column = len(lines), len(lines[-1]) + 1
-        reserved = _misused_reserved_word(parser, text, _position(error) or len(text))
+        reserved = _misused_reserved_word(text, _position(error) or len(text))
         if reserved is not None:
-            word = str(reserved)
+            word = text[reserved.start : reserved.end]
             raise AdqlSyntaxError(
                 f"'{word}' is a reserved word in ADQL and cannot be used here; if it is a "
                 f'name, put it in double quotes: "{word.lower()}"',
-                ast.Span(
-                    reserved.start_pos or 0,
-                    reserved.end_pos or 0,
-                    reserved.line or 1,
-                    reserved.column or 1,
-                ),
+                reserved,
                 text,
             ) from None
         message = _found(error, text)

@@ -336,7 +336,8 @@ def test_cone_results_are_exact(run: Runner) -> None:
 @pytest.mark.parametrize(
     "query",
     [
-        "SELECT obs_id FROM ivoa.ObsCore WHERE DISTANCE(POINT(s_ra, s_dec), POINT(53.13, -28.1)) < 0.1",
+        "SELECT obs_id FROM ivoa.ObsCore "
+        "WHERE DISTANCE(POINT(s_ra, s_dec), POINT(53.13, -28.1)) < 0.1",
         "SELECT obs_id FROM ivoa.ObsCore WHERE 0.1 > DISTANCE(53.13, -28.1, s_ra, s_dec)",
         "SELECT obs_id FROM ivoa.ObsCore WHERE INTERSECTS(s_region, CIRCLE(53.13, -28.1, 0.1)) = 1",
         "SELECT obs_id FROM ivoa.ObsCore WHERE INTERSECTS(s_region, "
