@@ -183,6 +183,11 @@ def _hint(error: UnexpectedInput, text: str) -> str | None:
     if before.endswith((" LIMIT", "\nLIMIT")) or (at.startswith("LIMIT") and not at[5:6].isalnum()):
         return "ADQL has no LIMIT; write SELECT TOP n ... instead"
     if isinstance(error, UnexpectedCharacters):
+        if re.match(r"[0-9.]+[a-z_]", text[_position(error) :], re.IGNORECASE):
+            return (
+                "a number cannot run into letters (hexadecimal literals such as 0x1F "
+                "are not ADQL 2.1)"
+            )
         return _CHARACTER_HINTS.get(text[_position(error)])
     return None
 

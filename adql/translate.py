@@ -218,15 +218,17 @@ class _Translator:
         elif source.cte is not None:
             cte = self.ctes[id(source.cte)]
             # A CTE aliased to its own name is the CTE itself (SQL forbids the alias).
-            clause = cte if source.name_key == source.cte.name.key else cte.alias(
-                source.name_key)
+            clause = cte if source.name_key == source.cte.name.key else cte.alias(source.name_key)
         else:
             assert source.table is not None
             table = self.ctx.tables[source.table.lower()]
             # The binder allows an unaliased table once per FROM, so it needs no alias;
             # skipping it also spares SQLAlchemy building a new set of column proxies.
-            clause = table if isinstance(item, ast.TableName) and item.alias is None \
+            clause = (
+                table
+                if isinstance(item, ast.TableName) and item.alias is None
                 else table.alias(source.name_key)
+            )
         self.froms[id(item)] = clause
         return clause
 
