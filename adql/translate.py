@@ -224,11 +224,7 @@ class _Translator:
             table = self.ctx.tables[source.table.lower()]
             # The binder allows an unaliased table once per FROM, so it needs no alias;
             # skipping it also spares SQLAlchemy building a new set of column proxies.
-            clause = (
-                table
-                if isinstance(item, ast.TableName) and item.alias is None
-                else table.alias(source.name_key)
-            )
+            clause = table if item.alias is None else table.alias(source.name_key)
         self.froms[id(item)] = clause
         return clause
 

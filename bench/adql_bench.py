@@ -19,10 +19,10 @@ from sqlalchemy.dialects import postgresql
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from adql import compile_query  # noqa: E402
-from app.storage.adql import translation_context  # noqa: E402
-from obscore.schema import build_schema  # noqa: E402
-from tests.adql.test_properties import CATALOG  # noqa: E402
+from adql import compile_query
+from app.storage.adql import translation_context
+from obscore.schema import build_schema
+from tests.adql.test_properties import CATALOG
 
 QUERIES = {
     "select all, TOP": "SELECT TOP 100 * FROM ivoa.ObsCore",
