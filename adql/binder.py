@@ -83,6 +83,8 @@ class BoundQuery:
     """By ``id()`` of ``SelectAll``/``QualifiedStar``: the columns it stands for."""
     outputs: dict[int, list[OutputColumn]] = field(default_factory=dict)
     """By ``id()`` of each ``Select``, ``SetOperation`` and ``Query``."""
+    cast_operands: dict[int, ValueType] = field(default_factory=dict)
+    """By ``id()`` of each ``Cast``: the type of the value being cast."""
 
 
 def _fail(message: str, span: ast.Span) -> NoReturn:
@@ -408,7 +410,7 @@ class _Binder:
             case ast.FunctionCall():
                 return self.call(node, scope, bound)
             case ast.Cast(operand=operand, type_name=type_name, length=length):
-                self.expr(operand, scope, bound)
+                bound.cast_operands[id(node)] = self.expr(operand, scope, bound)
                 return _cast_type(type_name, length, node.span)
             case ast.Sign(operand=operand):
                 return self.numeric(operand, scope, bound, node.op)

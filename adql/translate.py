@@ -76,6 +76,7 @@ _COMPARISONS: dict[str, Callable[[Any, Any], Any]] = {
     "<=": operator.le,
     ">=": operator.ge,
 }
+_INTEGER_TYPES = frozenset({"SMALLINT", "INTEGER", "BIGINT"})
 _FLIPPED = {"=": "=", "<>": "<>", "<": ">", ">": "<", "<=": ">=", ">=": "<="}
 _PG_NAMES = {"CEILING": "ceil", "LOG": "ln", "LOG10": "log", "RAND": "random", "TRUNCATE": "trunc"}
 _SQLITE_BUILTIN = {"ABS", "LOWER", "UPPER", "COALESCE"}
@@ -176,7 +177,9 @@ class _Translator:
             target = columns[self.bound.column_refs[id(key.expr)][1]]  # type: ignore[index]
         else:
             target = self.expr(key.expr)
-        return target.desc() if key.descending else target.asc()
+        # Where NULLs sort is up to the database; we make them larger than any value on
+        # both backends (PostgreSQL's choice), so ORDER BY gives one order everywhere.
+        return target.desc().nulls_first() if key.descending else target.asc().nulls_last()
 
     def select(self, select: ast.Select) -> sa.Select[Any]:
         froms = [self.from_item(item) for item in select.from_]
@@ -309,7 +312,18 @@ class _Translator:
             case ast.Or(left=left, right=right):
                 return sa.or_(self.expr(left), self.expr(right))
             case ast.Cast(operand=operand, type_name=type_name, length=length):
-                return sa.cast(self.expr(operand), _CASTS[type_name.split("(")[0]](length))
+                value = self.expr(operand)
+                source_type = self.bound.cast_operands.get(id(node))
+                if (
+                    self.ctx.backend == "postgresql"
+                    and type_name in _INTEGER_TYPES
+                    and source_type is not None
+                    and source_type.datatype in ("float", "double")
+                ):
+                    # SQL leaves float-to-integer rounding to the database; SQLite
+                    # truncates and PostgreSQL rounds. We truncate on both.
+                    value = sa.func.trunc(value)
+                return sa.cast(value, _CASTS[type_name](length))
             case ast.FunctionCall():
                 return self.call(node)
         raise AssertionError(f"no translation for {type(node).__name__}")

@@ -235,6 +235,7 @@ OBSCORE_COLUMNS: tuple[ColumnSpec, ...] = (
         "128*",
         ucd="meta.id",
         utype=_oc("DataID.observationID"),
+        indexed=True,
         nullable=False,
     ),
     ColumnSpec(

@@ -46,6 +46,7 @@ HIDDEN_SCHEMA = "obscura"
 RTREE_TABLE = "obscore_rtree"
 
 _BTREE_COLUMNS = (
+    "obs_id",
     "calib_level",
     "dataproduct_subtype",
     "lsst_visit",
