@@ -312,7 +312,7 @@ class _Translator:
             case ast.Or(left=left, right=right):
                 return sa.or_(self.expr(left), self.expr(right))
             case ast.Cast(operand=operand, type_name=type_name, length=length):
-                value = self.expr(operand)
+                cast_value = self.expr(operand)
                 source_type = self.bound.cast_operands.get(id(node))
                 if (
                     self.ctx.backend == "postgresql"
@@ -322,8 +322,8 @@ class _Translator:
                 ):
                     # SQL leaves float-to-integer rounding to the database; SQLite
                     # truncates and PostgreSQL rounds. We truncate on both.
-                    value = sa.func.trunc(value)
-                return sa.cast(value, _CASTS[type_name](length))
+                    cast_value = sa.func.trunc(cast_value)
+                return sa.cast(cast_value, _CASTS[type_name](length))
             case ast.FunctionCall():
                 return self.call(node)
         raise AssertionError(f"no translation for {type(node).__name__}")

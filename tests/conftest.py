@@ -7,6 +7,7 @@ by the suite itself; if it cannot start, those tests error: nothing is skipped.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -88,8 +89,12 @@ def empty_engine(empty_url: str) -> Iterator[sa.Engine]:
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Say how many PostgreSQL tests ran, so a log shows they were not skipped."""
     passed = terminalreporter.stats.get("passed", [])
-    pg = sum(1 for report in passed if "postgresql" in report.nodeid)
-    sqlite = sum(1 for report in passed if "sqlite" in report.nodeid)
+
+    def on(backend: str) -> int:
+        pattern = re.compile(rf"[\[-]{backend}[\]-]")
+        return sum(1 for report in passed if pattern.search(report.nodeid))
+
+    pg, sqlite = on("postgresql"), on("sqlite")
     terminalreporter.write_line(
         f"backend tests passed: PostgreSQL + pgSphere {pg}, SQLite {sqlite}"
     )

@@ -351,3 +351,22 @@ def test_distance_and_region_queries_use_the_spatial_index(run: Runner, query: s
     else:
         assert "SCAN obscore_rtree VIRTUAL TABLE INDEX" in plan, plan
     assert len(run.rows(query)) > 100
+
+
+def test_set_operations_sqlite_lacks_are_refused_clearly(run: Runner) -> None:
+    query = (
+        "SELECT obs_id FROM ivoa.ObsCore WHERE calib_level = 1 EXCEPT ALL "
+        "SELECT obs_id FROM ivoa.ObsCore WHERE calib_level = 2"
+    )
+    if run.schema.backend == "sqlite":
+        with pytest.raises(AdqlSemanticError, match="EXCEPT ALL is not available"):
+            run.statement(query)
+        return
+    # EXCEPT ALL subtracts multisets: per obs_id, raws minus visit images, never below 0.
+    from collections import Counter
+
+    raws = Counter(r[0] for r in run.rows("SELECT obs_id FROM ivoa.ObsCore WHERE calib_level = 1"))
+    visits = Counter(
+        r[0] for r in run.rows("SELECT obs_id FROM ivoa.ObsCore WHERE calib_level = 2")
+    )
+    assert Counter(r[0] for r in run.rows(query)) == raws - visits
