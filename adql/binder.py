@@ -85,6 +85,8 @@ class BoundQuery:
     """By ``id()`` of each ``Select``, ``SetOperation`` and ``Query``."""
     cast_operands: dict[int, ValueType] = field(default_factory=dict)
     """By ``id()`` of each ``Cast``: the type of the value being cast."""
+    unit_factors: dict[int, float] = field(default_factory=dict)
+    """By ``id()`` of each ``IN_UNIT`` call: the factor converting to the target unit."""
 
 
 def _fail(message: str, span: ast.Span) -> NoReturn:
@@ -490,6 +492,9 @@ class _Binder:
                     arg.span,
                 )
         _check_geometry_forms(name, args, kinds, call.span)
+        if name == "IN_UNIT":
+            source = self.expr(args[0], scope, bound).unit
+            bound.unit_factors[id(call)] = _unit_factor(source, args[1], call.span)
         if spec.result is not None:
             return spec.result
         first = self.expr(args[0], scope, bound) if args else ValueType("double")
@@ -520,6 +525,24 @@ def _check_geometry_forms(
         (len(args) == 2 and all(points)) or (len(args) == 4 and not any(points))
     ):
         _fail("DISTANCE takes two POINTs, or RA1, Dec1, RA2, Dec2", span)
+
+
+def _unit_factor(source: str | None, target: ast.Expression, span: ast.Span) -> float:
+    """The factor IN_UNIT multiplies by (ADQL 2.1 sect. 4.8.6), or a clear error."""
+    if not isinstance(target, ast.String):
+        _fail("the unit of IN_UNIT must be a string literal such as 'nm'", target.span)
+    if not source:
+        _fail("IN_UNIT needs a value with a unit, such as a column with one", span)
+    from astropy import units
+
+    try:
+        to = units.Unit(target.value, format="vounit")
+    except ValueError:
+        _fail(f"'{target.value}' is not a VOUnit", target.span)
+    try:
+        return float(units.Unit(source, format="vounit").to(to))
+    except (ValueError, units.UnitConversionError):
+        _fail(f"cannot convert {source} to {target.value}", span)
 
 
 def _children(node: ast.Expression) -> list[ast.Expression]:

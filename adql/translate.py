@@ -410,6 +410,8 @@ class _Translator:
         ):
             return self.geometry_function(call, name)
         args = [self.expr(a) for a in call.args]
+        if name == "IN_UNIT":
+            return args[0] * sa.literal(self.bound.unit_factors[id(call)])
         if self.ctx.backend == "sqlite":
             if name in _SQLITE_BUILTIN:
                 return getattr(sa.func, name.lower())(*args)

@@ -370,3 +370,20 @@ def test_set_operations_sqlite_lacks_are_refused_clearly(run: Runner) -> None:
         r[0] for r in run.rows("SELECT obs_id FROM ivoa.ObsCore WHERE calib_level = 2")
     )
     assert Counter(r[0] for r in run.rows(query)) == raws - visits
+
+
+def test_in_unit_converts_with_the_column_unit(run: Runner) -> None:
+    rows = run.rows(
+        "SELECT TOP 3 em_min, IN_UNIT(em_min, 'nm'), IN_UNIT(t_exptime, 'min') "
+        "FROM ivoa.ObsCore WHERE calib_level = 2 ORDER BY obs_publisher_did"
+    )
+    for em_min, nm, minutes in rows:
+        assert nm == pytest.approx(em_min * 1e9)
+        assert minutes == pytest.approx(0.5)
+    for query, message in (
+        ("SELECT IN_UNIT(em_min, 'kg') FROM ivoa.ObsCore", "cannot convert m to kg"),
+        ("SELECT IN_UNIT(em_min, 'furlongs') FROM ivoa.ObsCore", "is not a VOUnit"),
+        ("SELECT IN_UNIT(calib_level, 'm') FROM ivoa.ObsCore", "needs a value with a unit"),
+    ):
+        with pytest.raises(AdqlSemanticError, match=message):
+            run.statement(query)
