@@ -1,8 +1,9 @@
 """Benchmark: median time to parse, bind and translate typical ADQL queries.
 
 Not a test. Uses the archive's catalog (TAP_SCHEMA rows, no database needed) and the
-PostgreSQL translation context; reports the median of many runs per query, for the three
-stages together and for SQLAlchemy's compilation to SQL text on top.
+PostgreSQL translation context; reports, per query, the median of many runs for the three
+stages together and with SQLAlchemy's compilation to SQL text on top. The machine is
+shared, so it runs several rounds and keeps each query's best median.
 
     .venv/bin/python bench/adql_bench.py [--runs N]
 """
@@ -46,24 +47,28 @@ QUERIES = {
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=500)
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     context = translation_context(build_schema("postgresql"), "https://example.org")
     dialect = postgresql.dialect()
-    print(f"{args.runs} runs per query, median milliseconds\n")
+    print(f"{args.rounds} rounds of {args.runs} runs per query, best median in ms\n")
     print("| query | parse + bind + translate | + compile to SQL |")
     print("|---|---|---|")
     for name, text in QUERIES.items():
-        stages, total = [], []
-        for _ in range(args.runs):
-            t0 = time.perf_counter()
-            _bound, statement = compile_query(text, CATALOG, context, row_limit=10001)
-            t1 = time.perf_counter()
-            str(statement.compile(dialect=dialect))
-            t2 = time.perf_counter()
-            stages.append(1000 * (t1 - t0))
-            total.append(1000 * (t2 - t0))
-        print(f"| {name} | {statistics.median(stages):.2f} | {statistics.median(total):.2f} |")
-
+        best_stages, best_total = float("inf"), float("inf")
+        for _ in range(args.rounds):
+            stages, total = [], []
+            for _ in range(args.runs):
+                t0 = time.perf_counter()
+                _bound, statement = compile_query(text, CATALOG, context, row_limit=10001)
+                t1 = time.perf_counter()
+                str(statement.compile(dialect=dialect))
+                t2 = time.perf_counter()
+                stages.append(1000 * (t1 - t0))
+                total.append(1000 * (t2 - t0))
+            best_stages = min(best_stages, statistics.median(stages))
+            best_total = min(best_total, statistics.median(total))
+        print(f"| {name} | {best_stages:.2f} | {best_total:.2f} |")
 
 if __name__ == "__main__":
     main()
