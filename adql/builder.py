@@ -26,12 +26,36 @@ MAX_IN_VALUES = 10_000
 """Values in one IN list; longer lists belong in an uploaded table."""
 
 
-def _span(meta: Meta | Token) -> ast.Span:
+def _position(item: Any) -> tuple[ast.Span, ast.Span] | None:
+    """The first and last known spans inside a child (token, node, or tuple of them)."""
+    if isinstance(item, Token):
+        span = ast.Span(item.start_pos or 0, item.end_pos or 0, item.line or 1, item.column or 1)
+        return span, span
+    node_span: object = getattr(item, "span", None)
+    if isinstance(node_span, ast.Span) and node_span.end:
+        return node_span, node_span
+    if isinstance(item, (tuple, list)):
+        found = [p for p in map(_position, item) if p is not None]
+        if found:
+            return found[0][0], found[-1][1]
+    return None
+
+
+def _span(meta: Meta | Token, children: list[Any] | None = None) -> ast.Span:
+    """Where a rule's text lies: from its first to its last token.
+
+    Lark's ``propagate_positions`` would give the same from ``meta`` but doubles the cost
+    of parsing, so spans are taken from the children (tokens always carry positions).
+    """
     if isinstance(meta, Token):
         return ast.Span(meta.start_pos or 0, meta.end_pos or 0, meta.line or 1, meta.column or 1)
-    if getattr(meta, "empty", True):
+    if not getattr(meta, "empty", True):
+        return ast.Span(meta.start_pos, meta.end_pos, meta.line, meta.column)
+    found = _position(children or [])
+    if found is None:
         return ast.Span(0, 0, 1, 1)
-    return ast.Span(meta.start_pos, meta.end_pos, meta.line, meta.column)
+    first, last = found
+    return ast.Span(first.start, last.end, first.line, first.column)
 
 
 def _fail(message: str, where: Meta | Token | ast.Span) -> NoReturn:
@@ -81,10 +105,12 @@ class AstBuilder(Transformer[Token, ast.Query]):
                 f'double quotes: "{token.lower()}"',
                 token,
             )
-        return ast.Identifier(str(token), False, span=_span(meta))
+        return ast.Identifier(str(token), False, span=_span(meta, children))
 
     def delimited_identifier(self, meta: Meta, children: list[Token]) -> ast.Identifier:
-        return ast.Identifier(children[0][1:-1].replace('""', '"'), True, span=_span(meta))
+        return ast.Identifier(
+            children[0][1:-1].replace('""', '"'), True, span=_span(meta, children)
+        )
 
     def name_chain(self, meta: Meta, children: list[Any]) -> tuple[ast.Identifier, ...]:
         head = children[0] if isinstance(children[0], tuple) else (children[0],)
@@ -93,39 +119,42 @@ class AstBuilder(Transformer[Token, ast.Query]):
     # ---- literals and values ------------------------------------------------------
 
     def integer(self, meta: Meta, children: list[Token]) -> ast.Number:
-        return ast.Number(int(children[0]), str(children[0]), span=_span(meta))
+        return ast.Number(int(children[0]), str(children[0]), span=_span(meta, children))
 
     def decimal(self, meta: Meta, children: list[Token]) -> ast.Number:
-        return ast.Number(float(children[0]), str(children[0]), span=_span(meta))
+        return ast.Number(float(children[0]), str(children[0]), span=_span(meta, children))
 
     def string(self, meta: Meta, children: list[Token]) -> ast.String:
         # Adjacent literals concatenate, as in SQL-92 (ADQL's <character_string_literal>).
         text = "".join(str(t)[1:-1].replace("''", "'") for t in children)
-        return ast.String(text, span=_span(meta))
+        return ast.String(text, span=_span(meta, children))
 
     def null(self, meta: Meta, children: list[Token]) -> ast.Null:
-        return ast.Null(span=_span(meta))
+        return ast.Null(span=_span(meta, children))
 
     def column_ref(self, meta: Meta, children: list[Any]) -> ast.ColumnRef:
         parts = children[0]
         if len(parts) > 4:
-            _fail("a column name has at most four parts: catalog.schema.table.column", meta)
-        return ast.ColumnRef(parts, span=_span(meta))
+            _fail(
+                "a column name has at most four parts: catalog.schema.table.column",
+                _span(meta, children),
+            )
+        return ast.ColumnRef(parts, span=_span(meta, children))
 
     def parenthesised(self, meta: Meta, children: list[Any]) -> ast.Expression:
         node: ast.Expression = children[0]
         return node
 
     def sign(self, meta: Meta, children: list[Any]) -> ast.Sign:
-        return ast.Sign(str(children[0]), _value(children[1]), span=_span(meta))
+        return ast.Sign(str(children[0]), _value(children[1]), span=_span(meta, children))
 
     def arithmetic(self, meta: Meta, children: list[Any]) -> ast.Arithmetic:
         left, op, right = children
-        return ast.Arithmetic(str(op), _value(left), _value(right), span=_span(meta))
+        return ast.Arithmetic(str(op), _value(left), _value(right), span=_span(meta, children))
 
     def concatenation(self, meta: Meta, children: list[Any]) -> ast.Concatenation:
         left, right = _nodes(children)
-        return ast.Concatenation(_value(left), _value(right), span=_span(meta))
+        return ast.Concatenation(_value(left), _value(right), span=_span(meta, children))
 
     def function_call(self, meta: Meta, children: list[Any]) -> ast.FunctionCall:
         name_token = children[0]
@@ -138,12 +167,13 @@ class AstBuilder(Transformer[Token, ast.Query]):
             star = kind == "star"
         upper = name.name.upper()
         if star and upper != "COUNT":
-            _fail(f"only COUNT takes *, not {upper}", meta)
+            _fail(f"only COUNT takes *, not {upper}", _span(meta, children))
         if quantifier and upper not in _AGGREGATES:
             _fail(
-                f"{quantifier} is allowed only in COUNT, AVG, MIN, MAX and SUM, not {upper}", meta
+                f"{quantifier} is allowed only in COUNT, AVG, MIN, MAX and SUM, not {upper}",
+                _span(meta, children),
             )
-        return ast.FunctionCall(name, args, quantifier, star, span=_span(meta))
+        return ast.FunctionCall(name, args, quantifier, star, span=_span(meta, children))
 
     def star_argument(self, meta: Meta, children: list[Any]) -> tuple[str, None, tuple[()]]:
         return ("star", None, ())
@@ -161,7 +191,7 @@ class AstBuilder(Transformer[Token, ast.Query]):
     def cast(self, meta: Meta, children: list[Any]) -> ast.Cast:
         nodes = _nodes(children)
         operand, (type_name, length) = _value(nodes[0]), nodes[1]
-        return ast.Cast(operand, type_name, length, span=_span(meta))
+        return ast.Cast(operand, type_name, length, span=_span(meta, children))
 
     def cast_type(self, meta: Meta, children: list[Token]) -> tuple[str, int | None]:
         length = int(children[1]) if len(children) > 1 else None
@@ -175,29 +205,39 @@ class AstBuilder(Transformer[Token, ast.Query]):
     def comparison(self, meta: Meta, children: list[Any]) -> ast.Comparison:
         left, op, right = children
         op_text = "<>" if op == "!=" else str(op)
-        return ast.Comparison(op_text, _value(left), _value(right), span=_span(meta))
+        return ast.Comparison(op_text, _value(left), _value(right), span=_span(meta, children))
 
     def between(self, meta: Meta, children: list[Any]) -> ast.Between:
         operand, low, high = _nodes(children)
         return ast.Between(
-            _value(operand), _value(low), _value(high), "NOT" in _tokens(children), span=_span(meta)
+            _value(operand),
+            _value(low),
+            _value(high),
+            "NOT" in _tokens(children),
+            span=_span(meta, children),
         )
 
     def like(self, meta: Meta, children: list[Any]) -> ast.Like:
         operand, pattern = _nodes(children)
         return ast.Like(
-            _value(operand), _value(pattern), "NOT" in _tokens(children), span=_span(meta)
+            _value(operand), _value(pattern), "NOT" in _tokens(children), span=_span(meta, children)
         )
 
     def ilike(self, meta: Meta, children: list[Any]) -> ast.Like:
         operand, pattern = _nodes(children)
         return ast.Like(
-            _value(operand), _value(pattern), "NOT" in _tokens(children), True, span=_span(meta)
+            _value(operand),
+            _value(pattern),
+            "NOT" in _tokens(children),
+            True,
+            span=_span(meta, children),
         )
 
     def in_subquery(self, meta: Meta, children: list[Any]) -> ast.InSubquery:
         operand, query = _nodes(children)
-        return ast.InSubquery(_value(operand), query, "NOT" in _tokens(children), span=_span(meta))
+        return ast.InSubquery(
+            _value(operand), query, "NOT" in _tokens(children), span=_span(meta, children)
+        )
 
     def in_list(self, meta: Meta, children: list[Any]) -> ast.InList:
         operand, *values = _nodes(children)
@@ -205,37 +245,39 @@ class AstBuilder(Transformer[Token, ast.Query]):
             _fail(
                 f"an IN list may hold at most {MAX_IN_VALUES:,} values, not {len(values):,}; "
                 "upload long lists as a table instead",
-                meta,
+                _span(meta, children),
             )
         return ast.InList(
             _value(operand),
             tuple(_value(v) for v in values),
             "NOT" in _tokens(children),
-            span=_span(meta),
+            span=_span(meta, children),
         )
 
     def is_null(self, meta: Meta, children: list[Any]) -> ast.IsNull:
         (operand,) = _nodes(children)
-        return ast.IsNull(_value(operand), "NOT" in _tokens(children), span=_span(meta))
+        return ast.IsNull(_value(operand), "NOT" in _tokens(children), span=_span(meta, children))
 
     def exists(self, meta: Meta, children: list[Any]) -> ast.Exists:
-        return ast.Exists(_nodes(children)[0], span=_span(meta))
+        return ast.Exists(_nodes(children)[0], span=_span(meta, children))
 
     def not_(self, meta: Meta, children: list[Any]) -> ast.Not:
-        return ast.Not(_condition(children[1], "NOT"), span=_span(meta))
+        return ast.Not(_condition(children[1], "NOT"), span=_span(meta, children))
 
     def and_(self, meta: Meta, children: list[Any]) -> ast.And:
         left, right = _nodes(children)
-        return ast.And(_condition(left, "AND"), _condition(right, "AND"), span=_span(meta))
+        return ast.And(
+            _condition(left, "AND"), _condition(right, "AND"), span=_span(meta, children)
+        )
 
     def or_(self, meta: Meta, children: list[Any]) -> ast.Or:
         left, right = _nodes(children)
-        return ast.Or(_condition(left, "OR"), _condition(right, "OR"), span=_span(meta))
+        return ast.Or(_condition(left, "OR"), _condition(right, "OR"), span=_span(meta, children))
 
     # ---- select lists and tables --------------------------------------------------
 
     def select_all(self, meta: Meta, children: list[Any]) -> tuple[str, ast.SelectAll]:
-        return ("items", ast.SelectAll(span=_span(meta)))
+        return ("items", ast.SelectAll(span=_span(meta, children)))
 
     def select_items(
         self, meta: Meta, children: list[Any]
@@ -245,22 +287,26 @@ class AstBuilder(Transformer[Token, ast.Query]):
     def derived_column(self, meta: Meta, children: list[Any]) -> ast.DerivedColumn:
         nodes = _nodes(children)
         alias = nodes[1] if len(nodes) > 1 else None
-        return ast.DerivedColumn(_value(nodes[0], "a selected column"), alias, span=_span(meta))
+        return ast.DerivedColumn(
+            _value(nodes[0], "a selected column"), alias, span=_span(meta, children)
+        )
 
     def qualified_star(self, meta: Meta, children: list[Any]) -> ast.QualifiedStar:
-        return ast.QualifiedStar(children[0], span=_span(meta))
+        return ast.QualifiedStar(children[0], span=_span(meta, children))
 
     def table_name(self, meta: Meta, children: list[Any]) -> ast.TableName:
         nodes = _nodes(children)
         parts = nodes[0]
         if len(parts) > 3:
-            _fail("a table name has at most three parts: catalog.schema.table", meta)
+            _fail(
+                "a table name has at most three parts: catalog.schema.table", _span(meta, children)
+            )
         alias = nodes[1] if len(nodes) > 1 else None
-        return ast.TableName(parts, alias, span=_span(meta))
+        return ast.TableName(parts, alias, span=_span(meta, children))
 
     def derived_table(self, meta: Meta, children: list[Any]) -> ast.DerivedTable:
         query, alias = _nodes(children)
-        return ast.DerivedTable(query, alias, span=_span(meta))
+        return ast.DerivedTable(query, alias, span=_span(meta, children))
 
     def join_type(self, meta: Meta, children: list[Any]) -> str:
         return "INNER"
@@ -287,12 +333,15 @@ class AstBuilder(Transformer[Token, ast.Query]):
         left, right = (n for n in nodes if not isinstance(n, (str, tuple)))
         spec = next((n for n in nodes if isinstance(n, tuple)), None)
         if natural and spec is not None:
-            _fail("a NATURAL join takes neither ON nor USING", meta)
+            _fail("a NATURAL join takes neither ON nor USING", _span(meta, children))
         if not natural and spec is None:
-            _fail("a JOIN needs ON <condition> or USING (<columns>), or write NATURAL JOIN", meta)
+            _fail(
+                "a JOIN needs ON <condition> or USING (<columns>), or write NATURAL JOIN",
+                _span(meta, children),
+            )
         on = spec[1] if spec and spec[0] == "on" else None
         using = spec[1] if spec and spec[0] == "using" else ()
-        return ast.Join(left, right, kind, natural, on, using, span=_span(meta))
+        return ast.Join(left, right, kind, natural, on, using, span=_span(meta, children))
 
     # ---- clauses and queries ------------------------------------------------------
 
@@ -326,12 +375,14 @@ class AstBuilder(Transformer[Token, ast.Query]):
             where=parts.get("where"),
             group_by=parts.get("group_by", ()),
             having=parts.get("having"),
-            span=_span(meta),
+            span=_span(meta, children),
         )
 
     def sort_key(self, meta: Meta, children: list[Any]) -> ast.SortKey:
         return ast.SortKey(
-            _value(_nodes(children)[0], "a sort key"), "DESC" in _tokens(children), span=_span(meta)
+            _value(_nodes(children)[0], "a sort key"),
+            "DESC" in _tokens(children),
+            span=_span(meta, children),
         )
 
     def order_by(self, meta: Meta, children: list[Any]) -> tuple[str, tuple[Any, ...]]:
@@ -342,14 +393,16 @@ class AstBuilder(Transformer[Token, ast.Query]):
 
     def common_table(self, meta: Meta, children: list[Any]) -> ast.CommonTable:
         name, query = _nodes(children)
-        return ast.CommonTable(name, query, span=_span(meta))
+        return ast.CommonTable(name, query, span=_span(meta, children))
 
     def with_clause(self, meta: Meta, children: list[Any]) -> tuple[str, tuple[Any, ...]]:
         return ("with", tuple(_nodes(children)))
 
     def _set_operation(self, op: str, meta: Meta, children: list[Any]) -> ast.SetOperation:
         left, right = _nodes(children)
-        return ast.SetOperation(op, left, right, "ALL" in _tokens(children), span=_span(meta))
+        return ast.SetOperation(
+            op, left, right, "ALL" in _tokens(children), span=_span(meta, children)
+        )
 
     def union(self, meta: Meta, children: list[Any]) -> ast.SetOperation:
         return self._set_operation("UNION", meta, children)
@@ -378,7 +431,7 @@ class AstBuilder(Transformer[Token, ast.Query]):
             parts.get("with", ()),
             parts.get("order_by", ()),
             parts.get("offset"),
-            span=_span(meta),
+            span=_span(meta, children),
         )
 
     def start(self, meta: Meta, children: list[Any]) -> ast.Query:

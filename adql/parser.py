@@ -120,7 +120,8 @@ def build_parser(*, strict: bool = False) -> Lark:
         parser="lalr",
         lexer="basic",
         strict=strict,
-        propagate_positions=True,
+        # Spans come from tokens (see builder._span): propagate_positions doubles parse time.
+        propagate_positions=False,
         maybe_placeholders=False,
     )
 
@@ -284,16 +285,28 @@ def parse(text: str) -> ast.Query:
         raise
 
 
+def _first_token(node: Tree[Token]) -> Token | None:
+    """The first token under ``node``, found without recursion."""
+    current: Tree[Token] | Token = node
+    while isinstance(current, Tree):
+        if not current.children:
+            return None
+        current = current.children[0]
+    return current
+
+
 def _check_depth(tree: Tree[Token], text: str) -> None:
     """Refuse trees nested deeper than :data:`MAX_DEPTH`, without recursing."""
     stack: list[tuple[Tree[Token], int]] = [(tree, 1)]
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
-            meta = node.meta
+            token = _first_token(node)
             span = (
-                ast.Span(meta.start_pos, meta.end_pos, meta.line, meta.column)
-                if not meta.empty
+                ast.Span(
+                    token.start_pos or 0, token.end_pos or 0, token.line or 1, token.column or 1
+                )
+                if token is not None
                 else None
             )
             raise AdqlSyntaxError(

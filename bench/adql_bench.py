@@ -70,5 +70,6 @@ def main() -> None:
             best_total = min(best_total, statistics.median(total))
         print(f"| {name} | {best_stages:.2f} | {best_total:.2f} |")
 
+
 if __name__ == "__main__":
     main()
