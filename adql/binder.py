@@ -16,6 +16,7 @@ from typing import NoReturn
 
 from adql import ast
 from adql.catalog import Catalog, CatalogTable, identifier_key
+from adql.checks import cast_type, check_geometry_forms, unit_factor
 from adql.errors import AdqlSemanticError
 from adql.functions import (
     AGGREGATES,
@@ -413,7 +414,7 @@ class _Binder:
                 return self.call(node, scope, bound)
             case ast.Cast(operand=operand, type_name=type_name, length=length):
                 bound.cast_operands[id(node)] = self.expr(operand, scope, bound)
-                return _cast_type(type_name, length, node.span)
+                return cast_type(type_name, length, node.span)
             case ast.Sign(operand=operand):
                 return self.numeric(operand, scope, bound, node.op)
             case ast.Arithmetic(left=left, right=right, op=op):
@@ -491,58 +492,14 @@ class _Binder:
                     f"argument {i + 1} of {name} must be {expected.value}, not {kind.value}",
                     arg.span,
                 )
-        _check_geometry_forms(name, args, kinds, call.span)
+        check_geometry_forms(name, args, kinds, call.span)
         if name == "IN_UNIT":
             source = self.expr(args[0], scope, bound).unit
-            bound.unit_factors[id(call)] = _unit_factor(source, args[1], call.span)
+            bound.unit_factors[id(call)] = unit_factor(source, args[1], call.span)
         if spec.result is not None:
             return spec.result
         first = self.expr(args[0], scope, bound) if args else ValueType("double")
         return ValueType(first.datatype, first.arraysize, first.xtype, first.unit)
-
-
-def _check_geometry_forms(
-    name: str, args: list[ast.Expression], kinds: list[Kind], span: ast.Span
-) -> None:
-    points = [k is Kind.POINT for k in kinds]
-    if name == "CIRCLE" and not (
-        (kinds[:1] == [Kind.POINT] and len(args) == 2) or (len(args) == 3 and not any(points))
-    ):
-        _fail("CIRCLE takes a centre POINT and a radius, or RA, Dec and a radius", span)
-    if name == "BOX" and not (
-        (kinds[:1] == [Kind.POINT] and len(args) == 3) or (len(args) == 4 and not any(points))
-    ):
-        _fail("BOX takes a centre POINT, width and height, or RA, Dec, width and height", span)
-    if name == "POLYGON" and not (
-        (all(points) and len(args) >= 3)
-        or (not any(points) and len(args) >= 6 and len(args) % 2 == 0)
-    ):
-        _fail(
-            "POLYGON takes three or more POINTs, or an even number (six or more) of coordinates",
-            span,
-        )
-    if name == "DISTANCE" and not (
-        (len(args) == 2 and all(points)) or (len(args) == 4 and not any(points))
-    ):
-        _fail("DISTANCE takes two POINTs, or RA1, Dec1, RA2, Dec2", span)
-
-
-def _unit_factor(source: str | None, target: ast.Expression, span: ast.Span) -> float:
-    """The factor IN_UNIT multiplies by (ADQL 2.1 sect. 4.8.6), or a clear error."""
-    if not isinstance(target, ast.String):
-        _fail("the unit of IN_UNIT must be a string literal such as 'nm'", target.span)
-    if not source:
-        _fail("IN_UNIT needs a value with a unit, such as a column with one", span)
-    from astropy import units
-
-    try:
-        to = units.Unit(target.value, format="vounit")
-    except ValueError:
-        _fail(f"'{target.value}' is not a VOUnit", target.span)
-    try:
-        return float(units.Unit(source, format="vounit").to(to))
-    except (ValueError, units.UnitConversionError):
-        _fail(f"cannot convert {source} to {target.value}", span)
 
 
 def _children(node: ast.Expression) -> list[ast.Expression]:
@@ -558,26 +515,6 @@ def _children(node: ast.Expression) -> list[ast.Expression]:
         case ast.And() | ast.Or():
             return [node.left, node.right]
     return []
-
-
-_CAST_TYPES = {
-    "SMALLINT": ValueType("short"),
-    "INTEGER": INT,
-    "BIGINT": LONG,
-    "REAL": ValueType("float"),
-    "DOUBLE PRECISION": ValueType("double"),
-    "TIMESTAMP": ValueType("char", "*", "timestamp"),
-}
-
-
-def _cast_type(name: str, length: int | None, span: ast.Span) -> ValueType:
-    if name in ("CHAR", "VARCHAR"):
-        size = str(length) if length else "*"
-        return ValueType("char", size if name == "CHAR" else f"{size}*".replace("**", "*"))
-    if name in _CAST_TYPES and length is None:
-        return _CAST_TYPES[name]
-    allowed = "SMALLINT, INTEGER, BIGINT, REAL, DOUBLE PRECISION, CHAR(n), VARCHAR(n), TIMESTAMP"
-    _fail(f"cannot CAST to {name}; ADQL casts to {allowed}", span)
 
 
 def _unique_names(outputs: list[OutputColumn]) -> list[OutputColumn]:
