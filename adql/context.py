@@ -40,5 +40,8 @@ class TranslationContext:
     """Spatial columns by lower-case qualified table name."""
     rtree: sa.Table | None = None
     """SQLite: R*Tree with ``id`` and ``xmin``..``zmax`` over unit-sphere boxes."""
+    polygon_centroid: tuple[str, str] | None = None
+    """PostgreSQL: (schema, name) of a SQL function giving a polygon's centroid spoint;
+    pgSphere has none of its own. Without it, CENTROID of a polygon is refused there."""
     publish: Publish | None = None
     """Turns a stored column into its published value (table, column, expression)."""

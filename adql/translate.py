@@ -47,7 +47,7 @@ class _Translator(GeometryTranslation):
     def __init__(self, bound: BoundQuery, context: TranslationContext) -> None:
         self.bound = bound
         self.ctx = context
-        self.geometry = Geometry(context.backend)
+        self.geometry = Geometry(context.backend, context.polygon_centroid)
         self.froms: dict[int, sa.FromClause] = {}
         self.ctes: dict[int, sa.CTE] = {}
         self.labelled: list[Any] = []

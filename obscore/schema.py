@@ -27,6 +27,7 @@ from obscore.tap_schema import TAP_SCHEMA_TABLES, TableSpec, published_tables
 
 __all__ = [
     "HIDDEN_SCHEMA",
+    "POLYGON_CENTROID_FUNCTION",
     "RTREE_TABLE",
     "ArchiveSchema",
     "Backend",
@@ -167,6 +168,23 @@ $$
 """
 
 
+_PG_CENTROID_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION {HIDDEN_SCHEMA}.spoly_centroid(polygon spoly) RETURNS spoint
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT spoint(atan2(sum(cos(lat(v)) * sin(long(v))), sum(cos(lat(v)) * cos(long(v)))),
+                atan2(sum(sin(lat(v))), sqrt(sum(cos(lat(v)) * cos(long(v))) ^ 2
+                                             + sum(cos(lat(v)) * sin(long(v))) ^ 2)))
+  FROM (SELECT spoint(polygon::text::spath, i) AS v
+        FROM generate_series(1, npoints(polygon)) AS i) AS vertices
+$$
+"""
+"""The normalised mean of a polygon's vertices: pgSphere has no polygon centroid, nor a
+vertex accessor, but a polygon's text form reads as a path, whose vertices it can give."""
+
+POLYGON_CENTROID_FUNCTION = (HIDDEN_SCHEMA, "spoly_centroid")
+"""PostgreSQL: (schema, name) of the polygon-centroid function the schema creates."""
+
+
 def _ddl(statement: str) -> sa.DDL:
     ddl: sa.DDL = sa.DDL(statement)  # type: ignore[no-untyped-call]
     return ddl
@@ -179,6 +197,7 @@ def _postgresql_ddl(metadata: sa.MetaData) -> None:
         "CREATE SCHEMA IF NOT EXISTS tap_schema",
         f"CREATE SCHEMA IF NOT EXISTS {HIDDEN_SCHEMA}",
         _PG_SPOLY_FUNCTION,
+        _PG_CENTROID_FUNCTION,
     ]
     for statement in setup:
         sa.event.listen(metadata, "before_create", _ddl(statement))

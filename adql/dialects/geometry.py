@@ -39,8 +39,9 @@ class _PgSphereType(UserDefinedType[Any]):
 class Geometry:
     """Builds geometry expressions for one backend (``postgresql`` or ``sqlite``)."""
 
-    def __init__(self, backend: str) -> None:
+    def __init__(self, backend: str, polygon_centroid: tuple[str, str] | None = None) -> None:
         self.pg = backend == "postgresql"
+        self.polygon_centroid = polygon_centroid
 
     def point(self, ra: Expr, dec: Expr) -> Expr:
         """POINT(ra, dec)."""
@@ -121,9 +122,12 @@ class Geometry:
                 return shape
             if kind == "circle":
                 return sa.func.center(shape)
-            raise UnsupportedGeometryError(
-                "CENTROID of a polygon or region is not available on PostgreSQL here"
-            )
+            if self.polygon_centroid is None:
+                raise UnsupportedGeometryError(
+                    "CENTROID of a polygon or region is not available on this database"
+                )
+            schema, name = self.polygon_centroid
+            return getattr(getattr(sa.func, schema), name)(shape)  # type: ignore[no-any-return]
         return sa.func.adql_centroid(shape)
 
     def coord(self, point: Expr, which: int) -> Expr:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from adql.translate import SpatialColumns, TranslationContext
 from obscore.published import publish_value
-from obscore.schema import ArchiveSchema
+from obscore.schema import POLYGON_CENTROID_FUNCTION, ArchiveSchema
 
 __all__ = ["translation_context"]
 
@@ -33,5 +33,6 @@ def translation_context(schema: ArchiveSchema, base_url: str) -> TranslationCont
         tables={name.lower(): table for name, table in schema.published.items()},
         spatial={"ivoa.obscore": spatial},
         rtree=schema.rtree,
+        polygon_centroid=POLYGON_CENTROID_FUNCTION if postgresql else None,
         publish=publish,
     )

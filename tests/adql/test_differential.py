@@ -106,6 +106,8 @@ FUNCTION_EXPRESSIONS = [
     "AREA(s_region)",
     "DISTANCE(POINT(s_ra, s_dec), POINT(53, -28))",
     "COORD1(CENTROID(CIRCLE(s_ra, s_dec, 0.1)))",
+    "COORD1(CENTROID(s_region))",
+    "COORD2(CENTROID(s_region))",
     "COORD2(POINT(s_ra, s_dec))",
     "CONTAINS(POINT(s_ra, s_dec), CIRCLE(53.1, -28.1, 0.3))",
     "INTERSECTS(s_region, CIRCLE(53.1, -28.1, 0.2))",
