@@ -122,13 +122,40 @@ def _catalog_columns(table: CatalogTable) -> list[ColumnInfo]:
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class _CatalogIndex:
+    tables: dict[tuple[str, str], CatalogTable]
+    """By (schema key, table key)."""
+    columns: dict[str, list[ColumnInfo]]
+    """By qualified TAP_SCHEMA table name."""
+
+
+_INDEXES: dict[int, tuple[Catalog, _CatalogIndex]] = {}
+"""Catalog indexes by catalog identity (the catalog is held, so its id stays its own)."""
+
+
+def _index(catalog: Catalog) -> _CatalogIndex:
+    cached = _INDEXES.get(id(catalog))
+    if cached is not None and cached[0] is catalog:
+        return cached[1]
+    tables: dict[tuple[str, str], CatalogTable] = {}
+    columns: dict[str, list[ColumnInfo]] = {}
+    for table in catalog.tables():
+        schema, _, name = table.table_name.partition(".")
+        tables[(identifier_key(schema), identifier_key(name))] = table
+        columns[table.table_name] = _catalog_columns(table)
+    index = _CatalogIndex(tables, columns)
+    if len(_INDEXES) >= 8:  # a service has one catalog; tests build a few
+        _INDEXES.clear()
+    _INDEXES[id(catalog)] = (catalog, index)
+    return index
+
+
 class _Binder:
     def __init__(self, catalog: Catalog) -> None:
-        self.tables: dict[tuple[str, str], CatalogTable] = {}
-        for table in catalog.tables():
-            schema, _, name = table.table_name.partition(".")
-            self.tables[(identifier_key(schema), identifier_key(name))] = table
-        self.result: BoundQuery | None = None
+        index = _index(catalog)
+        self.tables = index.tables
+        self.table_columns = index.columns
 
     # ---- queries ------------------------------------------------------------------
 
@@ -279,7 +306,7 @@ class _Binder:
         (schema_key, _), table = matches[0]
         return Source(
             item,
-            _catalog_columns(table),
+            list(self.table_columns[table.table_name]),
             alias_key or name.key,
             None if alias_key else schema_key,
             table.table_name,
