@@ -25,6 +25,8 @@ __all__ = [
     "TranslationContext",
     "check_query",
     "compile_query",
+    "parse",
+    "translate",
 ]
 
 
