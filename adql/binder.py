@@ -505,7 +505,8 @@ class _Binder:
         args = list(call.args)
         if name in COORDINATE_SYSTEM_FUNCTIONS and args and isinstance(args[0], ast.String):
             args = args[1:]  # the deprecated coordinate system: accepted, ignored
-        kinds = [self.expr(a, scope, bound).kind for a in args]
+        types = [self.expr(a, scope, bound) for a in args]
+        kinds = [t.kind for t in types]
         least = len(spec.args) - spec.optional
         if len(args) < least or (not spec.variadic and len(args) > len(spec.args)):
             _fail(f"{name} takes {spec.arity}, not {len(args)}", call.span)
@@ -521,11 +522,10 @@ class _Binder:
                 )
         check_geometry_forms(name, args, kinds, call.span)
         if name == "IN_UNIT":
-            source = self.expr(args[0], scope, bound).unit
-            bound.unit_factors[id(call)] = unit_factor(source, args[1], call.span)
+            bound.unit_factors[id(call)] = unit_factor(types[0].unit, args[1], call.span)
         if spec.result is not None:
             return spec.result
-        first = self.expr(args[0], scope, bound) if args else ValueType("double")
+        first = types[0] if types else ValueType("double")
         return ValueType(first.datatype, first.arraysize, first.xtype, first.unit)
 
 

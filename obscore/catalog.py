@@ -5,14 +5,23 @@ Satisfies :class:`adql.catalog.Catalog` structurally (``obscore`` does not impor
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
 from obscore.schema import ArchiveSchema
+from obscore.tap_schema import tap_schema_rows
 
-__all__ = ["ArchiveCatalog", "CatalogColumnRow", "CatalogTableRow", "load_catalog"]
+__all__ = [
+    "ArchiveCatalog",
+    "CatalogColumnRow",
+    "CatalogTableRow",
+    "catalog_from_rows",
+    "load_catalog",
+    "published_catalog",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,28 +58,47 @@ class ArchiveCatalog:
         return iter(self.entries)
 
 
-def load_catalog(conn: sa.Connection, schema: ArchiveSchema) -> ArchiveCatalog:
-    """Read the catalog from the TAP_SCHEMA tables."""
-    tables = schema.tap_schema["tables"]
-    columns = schema.tap_schema["columns"]
+def catalog_from_rows(
+    tables: Iterable[Mapping[Any, Any]], columns: Iterable[Mapping[Any, Any]]
+) -> ArchiveCatalog:
+    """The catalog from TAP_SCHEMA ``tables`` and ``columns`` rows, each in display order."""
     by_table: dict[str, list[CatalogColumnRow]] = {}
-    for row in conn.execute(
-        sa.select(columns).order_by(columns.c.table_name, columns.c.column_index)
-    ):
-        by_table.setdefault(row.table_name, []).append(
+    for c in columns:
+        by_table.setdefault(c["table_name"], []).append(
             CatalogColumnRow(
-                row.column_name,
-                row.datatype,
-                row.arraysize,
-                row.unit,
-                row.ucd,
-                row.utype,
-                row.xtype,
-                row.description,
+                c["column_name"],
+                c["datatype"],
+                c["arraysize"],
+                c["unit"],
+                c["ucd"],
+                c["utype"],
+                c["xtype"],
+                c["description"],
             )
         )
-    entries = tuple(
-        CatalogTableRow(row.schema_name, row.table_name, tuple(by_table.get(row.table_name, [])))
-        for row in conn.execute(sa.select(tables).order_by(tables.c.table_index))
+    return ArchiveCatalog(
+        tuple(
+            CatalogTableRow(
+                t["schema_name"], t["table_name"], tuple(by_table.get(t["table_name"], []))
+            )
+            for t in tables
+        )
     )
-    return ArchiveCatalog(entries)
+
+
+def published_catalog() -> ArchiveCatalog:
+    """The catalog of what this archive publishes, from the column specs (no database)."""
+    rows = tap_schema_rows()
+    return catalog_from_rows(rows["tables"], rows["columns"])
+
+
+def load_catalog(conn: sa.Connection, schema: ArchiveSchema) -> ArchiveCatalog:
+    """Read the catalog from the TAP_SCHEMA tables as stored in the database."""
+    tables = schema.tap_schema["tables"]
+    columns = schema.tap_schema["columns"]
+    return catalog_from_rows(
+        conn.execute(sa.select(tables).order_by(tables.c.table_index)).mappings(),
+        conn.execute(
+            sa.select(columns).order_by(columns.c.table_name, columns.c.column_index)
+        ).mappings(),
+    )

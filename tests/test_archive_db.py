@@ -256,3 +256,12 @@ def test_footprints_of_any_vertex_count_are_indexed(empty_engine: sa.Engine) -> 
                 .all()
             )
             assert found == [f"shape-{i}"]
+
+
+def test_catalog_read_from_the_database_equals_the_published_specs(
+    demo_engine: sa.Engine,
+) -> None:
+    from obscore.catalog import load_catalog, published_catalog
+
+    with demo_engine.connect() as conn:
+        assert load_catalog(conn, archive_schema(demo_engine)) == published_catalog()

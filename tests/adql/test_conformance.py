@@ -17,8 +17,10 @@ from adql import AdqlError, AdqlSemanticError, AdqlSyntaxError, check_query, tra
 from adql.functions import FUNCTIONS, Kind
 from adql.reserved import RESERVED_WORDS
 from app.storage.adql import translation_context
+from obscore.catalog import published_catalog
 from obscore.schema import build_schema
-from tests.adql.test_properties import CATALOG
+
+CATALOG = published_catalog()
 
 CASES_FILE = Path(__file__).parent / "conformance.txt"
 EXPECTED = {"valid": None, "syntax": AdqlSyntaxError, "semantic": AdqlSemanticError}

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from adql import AdqlError, check_query
-from tests.adql.test_properties import CATALOG
+from obscore.catalog import published_catalog
+
+CATALOG = published_catalog()
 
 GOLDEN = Path(__file__).parent / "golden" / "errors.txt"
 

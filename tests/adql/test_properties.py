@@ -13,8 +13,7 @@ from hypothesis import strategies as st
 from adql.binder import bind
 from adql.errors import AdqlError
 from adql.parser import parse
-from obscore.catalog import ArchiveCatalog, CatalogColumnRow, CatalogTableRow
-from obscore.tap_schema import tap_schema_rows
+from obscore.catalog import published_catalog
 
 SEEDS = [
     "SELECT TOP 10 * FROM ivoa.ObsCore WHERE calib_level = 2 ORDER BY t_min DESC",
@@ -56,31 +55,7 @@ ALPHABET = st.sampled_from(
 )
 
 
-def _catalog() -> ArchiveCatalog:
-    rows = tap_schema_rows()
-    columns: dict[str, list[CatalogColumnRow]] = {}
-    for c in rows["columns"]:
-        columns.setdefault(c["table_name"], []).append(
-            CatalogColumnRow(
-                c["column_name"],
-                c["datatype"],
-                c["arraysize"],
-                c["unit"],
-                c["ucd"],
-                c["utype"],
-                c["xtype"],
-                c["description"],
-            )
-        )
-    return ArchiveCatalog(
-        tuple(
-            CatalogTableRow(t["schema_name"], t["table_name"], tuple(columns[t["table_name"]]))
-            for t in rows["tables"]
-        )
-    )
-
-
-CATALOG = _catalog()
+CATALOG = published_catalog()
 
 
 def _check(text: str) -> None:
