@@ -29,7 +29,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-## PostgreSQL 15 with pgSphere (and, later, STILTS) for the tests.
+## PostgreSQL 15 with pgSphere, and STILTS, for the tests.
 system-deps:
 	scripts/install-system-deps.sh
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what the test suite needs from Debian, if it is missing:
-# the PostgreSQL server binaries and the pgSphere extension. Never skips silently:
+# the PostgreSQL server binaries, the pgSphere extension and STILTS (taplint, votlint). Never skips silently:
 # if something cannot be installed, this fails and so does `make test`.
 set -euo pipefail
 
@@ -13,6 +13,10 @@ else
   if [ ! -f "/usr/share/postgresql/$version/extension/pg_sphere.control" ]; then
     need+=("postgresql-$version-pgsphere")
   fi
+fi
+
+if ! command -v stilts >/dev/null 2>&1; then
+  need+=(stilts)
 fi
 
 if [ ${#need[@]} -eq 0 ]; then
