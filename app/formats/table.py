@@ -1,0 +1,98 @@
+"""A query result as the output writers see it: field metadata and a stream of Arrow batches.
+
+The writers (VOTable, CSV, TSV, FITS, Parquet) never touch the database; the query runner
+never knows the output format. This module is the contract between them.
+
+Arrow types by VOTable field (see :func:`arrow_type`):
+
+- ``char`` / ``unicodeChar`` (any arraysize): ``pa.string()``
+- scalar ``boolean``: ``pa.bool_()``; ``short``/``int``/``long``: ``pa.int16/32/64()``
+  (nullable); ``float``/``double``: ``pa.float32/64()``
+- numeric with an arraysize (``2``, ``3``, ``*``, DALI point/circle/polygon/interval):
+  ``pa.list_(pa.float64())`` or ``pa.list_(pa.int64())``
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import pyarrow as pa
+
+__all__ = ["ResultField", "ResultTable", "StreamError", "arrow_schema", "arrow_type"]
+
+
+@dataclass(frozen=True, slots=True)
+class ResultField:
+    """One output column, with the metadata a VOTable FIELD carries."""
+
+    name: str
+    datatype: str
+    """VOTable datatype: char, unicodeChar, boolean, short, int, long, float, double."""
+    arraysize: str | None = None
+    xtype: str | None = None
+    unit: str | None = None
+    ucd: str | None = None
+    utype: str | None = None
+    description: str | None = None
+
+    @property
+    def is_array(self) -> bool:
+        """A numeric array (a DALI point, circle, polygon or interval, or a vector)."""
+        return self.datatype not in ("char", "unicodeChar") and self.arraysize not in (
+            None,
+            "1",
+        )
+
+
+_SCALARS: dict[str, pa.DataType] = {
+    "boolean": pa.bool_(),
+    "unsignedByte": pa.int16(),
+    "short": pa.int16(),
+    "int": pa.int32(),
+    "long": pa.int64(),
+    "float": pa.float32(),
+    "double": pa.float64(),
+}
+
+
+def arrow_type(field: ResultField) -> pa.DataType:
+    """The Arrow type of the field's values in a result batch."""
+    if field.datatype in ("char", "unicodeChar"):
+        return pa.string()
+    scalar = _SCALARS.get(field.datatype, pa.float64())
+    if field.is_array:
+        integer = pa.types.is_integer(scalar)
+        return pa.list_(pa.int64() if integer else pa.float64())
+    return scalar
+
+
+def arrow_schema(fields: Sequence[ResultField]) -> pa.Schema:
+    """The schema of every batch of a result with these fields."""
+    return pa.schema([pa.field(f.name, arrow_type(f)) for f in fields])
+
+
+class StreamError(Exception):
+    """Raised by :meth:`ResultTable.batches` mid-stream, with a message fit for the user
+    (for example: the query ran past its time limit). Any other exception is a server
+    fault: writers report it without details."""
+
+
+class ResultTable(Protocol):
+    """A result being streamed: its fields, then its batches, then whether it overflowed.
+
+    ``batches()`` may be iterated once. It can raise mid-way (a timeout, a lost
+    connection): a writer then ends its document with the error (VOTable: a trailing
+    ``INFO name="QUERY_STATUS" value="ERROR"`` after the rows sent so far) instead of
+    raising. The message is the :class:`StreamError`'s text, or a generic one. ``overflow`` is meaningful only after ``batches()`` is exhausted: True when
+    the result was cut at MAXREC.
+    """
+
+    @property
+    def fields(self) -> Sequence[ResultField]: ...
+
+    def batches(self) -> Iterator[pa.RecordBatch]: ...
+
+    @property
+    def overflow(self) -> bool: ...
