@@ -85,6 +85,55 @@ class Config(BaseSettings):
     ] = True
 
     log_level: Annotated[str, Field(title="Log level")] = "INFO"
+    tap_default_maxrec: Annotated[
+        int,
+        Field(
+            title="TAP default MAXREC",
+            description="Rows a TAP query returns when it gives no MAXREC.",
+            ge=0,
+        ),
+    ] = 100_000
+    tap_max_maxrec: Annotated[
+        int,
+        Field(
+            title="TAP hard row limit",
+            description="The most rows any TAP query returns, whatever MAXREC asks for.",
+            ge=1,
+        ),
+    ] = 20_000_000
+    sync_timeout: Annotated[
+        float,
+        Field(
+            title="Sync query time limit",
+            description="Seconds a synchronous TAP query may run (database time and transfer).",
+            gt=0,
+        ),
+    ] = 600.0
+    upload_limit_bytes: Annotated[
+        int,
+        Field(
+            title="Upload size limit",
+            description="The largest table (in bytes) a TAP UPLOAD may send.",
+            gt=0,
+        ),
+    ] = 32 * 1024 * 1024
+    upload_url_enabled: Annotated[
+        bool,
+        Field(
+            title="Uploads by URL",
+            description=(
+                "Let UPLOAD name an http(s) URL the service fetches. Off by default: it "
+                "would let users make the service reach internal hosts."
+            ),
+        ),
+    ] = False
+    upload_url_allow: Annotated[
+        list[str],
+        Field(
+            title="Upload URL prefixes allowed",
+            description="With uploads by URL on, only URLs starting with one of these.",
+        ),
+    ] = []
 
     @field_validator("base_url")
     @classmethod

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from typing import TYPE_CHECKING
 
 from app.config import Config
 from app.services.archive import ArchiveService
-from app.storage.database import archive_schema
+from app.services.tap import TapService
+from app.services.vosi import VosiService
+from app.storage.adql import translation_context
+
+if TYPE_CHECKING:
+    from app.dependencies.database import DatabaseResources
 
 __all__ = ["Factory"]
 
@@ -14,11 +19,24 @@ __all__ = ["Factory"]
 class Factory:
     """Builds services for one request from process-wide resources."""
 
-    def __init__(self, *, config: Config, engine: AsyncEngine) -> None:
+    def __init__(self, *, config: Config, database: DatabaseResources) -> None:
         self._config = config
-        self._engine = engine
-        self._schema = archive_schema(engine)
+        self._database = database
 
     def create_archive_service(self) -> ArchiveService:
         """The archive summary service."""
-        return ArchiveService(engine=self._engine, schema=self._schema)
+        return ArchiveService(engine=self._database.engine, schema=self._database.schema)
+
+    def create_tap_service(self) -> TapService:
+        """The TAP query service."""
+        database = self._database
+        return TapService(
+            engine=database.sync_engine,
+            catalog=database.catalog,
+            context=translation_context(database.schema, self._config.base_url),
+            config=self._config,
+        )
+
+    def create_vosi_service(self) -> VosiService:
+        """The TAP service's self-description."""
+        return VosiService(config=self._config, engine=self._database.engine)

@@ -11,7 +11,8 @@ from fastapi import FastAPI
 
 from app.config import Config
 from app.dependencies.database import database_dependency
-from app.handlers import root
+from app.errors import install_error_handlers
+from app.handlers import root, tap
 from app.storage.archive import count_rows, fill_archive, initialise_archive
 from app.storage.database import create_sync_engine
 from obscore.demo import DP1_COUNTS, generate_dp1
@@ -65,5 +66,7 @@ def create_app(config: Config | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.config = config
+    install_error_handlers(app)
     app.include_router(root.router)
+    app.include_router(tap.router)
     return app

@@ -6,10 +6,9 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.config import Config
-from app.dependencies.database import database_dependency
+from app.dependencies.database import DatabaseResources, database_dependency
 from app.factory import Factory
 
 __all__ = ["RequestContext", "context_dependency"]
@@ -25,8 +24,8 @@ class RequestContext:
 
 
 async def context_dependency(
-    request: Request, engine: Annotated[AsyncEngine, Depends(database_dependency)]
+    request: Request, database: Annotated[DatabaseResources, Depends(database_dependency)]
 ) -> RequestContext:
     """Build the request's context."""
     config: Config = request.app.state.config
-    return RequestContext(request, config, Factory(config=config, engine=engine))
+    return RequestContext(request, config, Factory(config=config, database=database))

@@ -85,8 +85,9 @@ class ResultTable(Protocol):
     ``batches()`` may be iterated once. It can raise mid-way (a timeout, a lost
     connection): a writer then ends its document with the error (VOTable: a trailing
     ``INFO name="QUERY_STATUS" value="ERROR"`` after the rows sent so far) instead of
-    raising. The message is the :class:`StreamError`'s text, or a generic one. ``overflow`` is meaningful only after ``batches()`` is exhausted: True when
-    the result was cut at MAXREC.
+    raising. The message is the :class:`StreamError`'s text, or a generic one.
+    ``overflow`` is meaningful only after ``batches()`` is exhausted: True when the
+    result was cut at MAXREC.
     """
 
     @property

@@ -1,0 +1,96 @@
+"""Apache Parquet output of query results, streamed one row group per batch.
+
+``pyarrow.parquet.ParquetWriter`` writes into a sink that only collects bytes; after
+each batch (one row group) the collected bytes are yielded, so memory holds one row
+group and the client gets bytes while the query runs. The footer, written at the end,
+carries the schema: Arrow types as in :func:`app.formats.table.arrow_type`, and each
+field's VOTable metadata (``datatype``, ``arraysize``, ``xtype``, ``unit``, ``ucd``,
+``utype``, ``description``) as Arrow field metadata. A result cut at MAXREC gets the
+file metadata entry ``QUERY_STATUS: OVERFLOW``.
+
+An error from ``batches()`` propagates without writing the footer: the output is then
+not a readable Parquet file, rather than a silently truncated one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from app.formats.columns import check_fields, declared_arraysize
+from app.formats.source import result_chunks
+from app.formats.table import ResultField, ResultTable, arrow_type
+
+__all__ = ["parquet_schema", "write_parquet"]
+
+
+class _Sink:
+    """A write-only file that keeps what is written until it is drained."""
+
+    def __init__(self) -> None:
+        self._parts: list[bytes] = []
+        self._position = 0
+        self.closed = False
+
+    def write(self, data: bytes | memoryview) -> int:
+        self._parts.append(bytes(data))
+        self._position += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self._position
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.closed = True
+
+    def drain(self) -> bytes:
+        """Everything written since the last drain."""
+        data = b"".join(self._parts)
+        self._parts.clear()
+        return data
+
+
+def parquet_schema(fields: Sequence[ResultField]) -> pa.Schema:
+    """The Arrow schema of the Parquet file, with the VOTable metadata of each field."""
+    columns = []
+    for f in fields:
+        metadata = {
+            "datatype": f.datatype,
+            "arraysize": declared_arraysize(f),
+            "xtype": f.xtype,
+            "unit": f.unit,
+            "ucd": f.ucd,
+            "utype": f.utype,
+            "description": f.description,
+        }
+        kept = {key: value for key, value in metadata.items() if value}
+        columns.append(pa.field(f.name, arrow_type(f), metadata=kept or None))
+    return pa.schema(columns)
+
+
+def write_parquet(table: ResultTable) -> Iterator[bytes]:
+    """Stream ``table`` as a Parquet file, one row group per batch."""
+    fields = list(table.fields)
+    check_fields(fields)
+    schema = parquet_schema(fields)
+    sink = _Sink()
+    writer = pq.ParquetWriter(sink, schema)
+    start = sink.drain()
+    if start:
+        yield start
+    chunks = result_chunks(table, fields)
+    try:
+        for columns in chunks:
+            writer.write_batch(pa.RecordBatch.from_arrays(columns, schema=schema))
+            yield sink.drain()
+    finally:
+        chunks.close()
+    if table.overflow:
+        writer.add_key_value_metadata({"QUERY_STATUS": "OVERFLOW"})
+    writer.close()
+    yield sink.drain()

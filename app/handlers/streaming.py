@@ -1,0 +1,33 @@
+"""A blocking byte iterator served as a streaming HTTP body.
+
+Each chunk is produced in a worker thread, so encoding never stalls the event loop. The
+source is closed in ``finally``, also when the client goes away mid-download, so the
+database connection behind it is released at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator
+
+import anyio
+from starlette.concurrency import run_in_threadpool
+
+__all__ = ["stream_in_threads"]
+
+
+async def stream_in_threads(
+    chunks: Iterator[bytes], close: Callable[[], None]
+) -> AsyncIterator[bytes]:
+    """Yield ``chunks`` (each computed in a worker thread), then call ``close``."""
+    done = object()
+    try:
+        while True:
+            chunk = await run_in_threadpool(next, chunks, done)
+            if chunk is done:
+                break
+            assert isinstance(chunk, bytes)
+            if chunk:
+                yield chunk
+    finally:
+        with anyio.CancelScope(shield=True):
+            await run_in_threadpool(close)

@@ -1,0 +1,109 @@
+"""TAP 1.1 at ``/api/tap``: sync queries and the VOSI and DALI resources beside them."""
+
+from __future__ import annotations
+
+from email.utils import format_datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from app.dependencies.context import RequestContext, context_dependency
+from app.dependencies.parameters import DaliParameters, parameters_dependency
+from app.errors import NotFoundError
+from app.formats.registry import content_type
+from app.handlers.streaming import stream_in_threads
+from app.services.tap_request import RowLimits, parse_tap_request
+from app.services.vosi import STARTED
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/tap", tags=["TAP"])
+
+Context = Annotated[RequestContext, Depends(context_dependency)]
+Parameters = Annotated[DaliParameters, Depends(parameters_dependency)]
+
+
+async def _sync(context: RequestContext, params: DaliParameters) -> Response:
+    config = context.config
+    request = parse_tap_request(params, RowLimits(config.tap_default_maxrec, config.tap_max_maxrec))
+    service = context.factory.create_tap_service()
+    result = await run_in_threadpool(service.start, request, params.parts)
+    chunks = request.output.writer(result)
+
+    def close() -> None:
+        closer = getattr(chunks, "close", None)
+        if closer is not None:
+            closer()
+        result.close()
+
+    return StreamingResponse(
+        stream_in_threads(chunks, close),
+        # Set as is: Starlette would add a charset to text/* types, and DALI wants the
+        # very type the client asked for.
+        headers={"Content-Type": content_type(request.output, request.format_asked)},
+    )
+
+
+@router.get("/sync", summary="Run an ADQL query synchronously")
+async def sync_get(context: Context, params: Parameters) -> Response:
+    """TAP sync query (parameters in the query string)."""
+    return await _sync(context, params)
+
+
+@router.post("/sync", summary="Run an ADQL query synchronously")
+async def sync_post(context: Context, params: Parameters) -> Response:
+    """TAP sync query (form-encoded or multipart body, for UPLOAD)."""
+    return await _sync(context, params)
+
+
+_XML = "application/xml"
+_LAST_MODIFIED = {"Last-Modified": format_datetime(STARTED, usegmt=True)}
+
+
+@router.get("", include_in_schema=False)
+async def tap_root() -> RedirectResponse:
+    """People browsing the service's base URL get the landing page."""
+    return RedirectResponse("/", status_code=303)
+
+
+@router.get("/capabilities", summary="VOSI capabilities (TAPRegExt)")
+async def capabilities(context: Context) -> Response:
+    """What the service supports: languages, formats, limits, uploads."""
+    document = context.factory.create_vosi_service().capabilities()
+    return Response(document, media_type=_XML, headers=_LAST_MODIFIED)
+
+
+@router.get("/availability", summary="VOSI availability")
+async def availability(context: Context) -> Response:
+    """Whether the service (its database) is up."""
+    document = await context.factory.create_vosi_service().availability()
+    return Response(document, media_type=_XML)
+
+
+@router.get("/tables", summary="VOSI tables")
+async def tables(
+    context: Context,
+    detail: Annotated[str, Query(description="min leaves out the columns")] = "max",
+) -> Response:
+    """The published tables, as TAP_SCHEMA describes them."""
+    service = context.factory.create_vosi_service()
+    document = service.tables("min" if detail.lower() == "min" else "max")
+    return Response(document, media_type=_XML, headers=_LAST_MODIFIED)
+
+
+@router.get("/tables/{name}", summary="VOSI table")
+async def table(context: Context, name: str) -> Response:
+    """One published table with its columns and foreign keys."""
+    document = context.factory.create_vosi_service().table(name)
+    if document is None:
+        raise NotFoundError(f"No published table is named {name!r}; see /api/tap/tables")
+    return Response(document, media_type=_XML, headers=_LAST_MODIFIED)
+
+
+@router.get("/examples", summary="DALI examples")
+async def examples(context: Context) -> Response:
+    """Queries to copy: an XHTML page with RDFa, for people and for clients."""
+    document = context.factory.create_vosi_service().examples()
+    return Response(document, media_type="application/xhtml+xml")

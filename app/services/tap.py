@@ -1,0 +1,152 @@
+"""TAP queries: ADQL in, a streamed result out.
+
+:meth:`TapService.start` does everything that can fail because of the request (parameters,
+uploads, ADQL, the database's first answer) before any byte is sent, so those failures get
+a proper error document and status; what fails later ends the stream with an error INFO.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import urllib.error
+import urllib.request
+from collections.abc import Mapping, Sequence
+
+import sqlalchemy as sa
+import structlog
+
+from adql import OutputColumn, TranslationContext, compile_query
+from app.config import Config
+from app.dependencies.parameters import InlinePart
+from app.errors import UploadError, UsageError
+from app.formats.table import ResultField
+from app.services.tap_request import TapRequest, UploadSpec
+from app.storage.query_runner import RunningQuery, start_query
+from app.storage.uploads import UploadTable, create_upload_tables, read_upload
+from obscore.catalog import ArchiveCatalog
+
+__all__ = ["TapService", "result_fields"]
+
+log = structlog.get_logger("obscura")
+
+
+def result_fields(columns: Sequence[OutputColumn]) -> list[ResultField]:
+    """The VOTable fields of a bound query's output columns."""
+    return [
+        ResultField(
+            name=c.name,
+            datatype=c.type.datatype,
+            arraysize=c.type.arraysize,
+            xtype=c.type.xtype,
+            unit=c.type.unit,
+            ucd=c.type.ucd,
+            utype=c.type.utype,
+            description=c.description,
+        )
+        for c in columns
+    ]
+
+
+class TapService:
+    """Runs ADQL queries against the archive."""
+
+    def __init__(
+        self,
+        *,
+        engine: sa.Engine,
+        catalog: ArchiveCatalog,
+        context: TranslationContext,
+        config: Config,
+    ) -> None:
+        self._engine = engine
+        self._catalog = catalog
+        self._context = context
+        self._config = config
+
+    def start(self, request: TapRequest, parts: Mapping[str, InlinePart]) -> RunningQuery:
+        """Compile and start the query; blocking (call it from a worker thread).
+
+        Raises
+        ------
+        adql.AdqlError
+            If the query is not valid ADQL or names what the archive does not publish.
+        UsageError
+            For a bad upload, or a query the database refuses.
+        QueryTimeoutError
+            If the database takes longer than the sync time limit.
+        """
+        uploads = self._read_uploads(request.uploads, parts)
+        catalog, context = self._catalog, self._context
+        if uploads:
+            catalog = ArchiveCatalog(catalog.entries + tuple(u.entry for u in uploads))
+            tables = {**context.tables}
+            tables.update({u.entry.table_name.lower(): u.table for u in uploads})
+            context = dataclasses.replace(context, tables=tables)
+        bound, statement = compile_query(
+            request.query, catalog, context, row_limit=request.maxrec + 1
+        )
+        log.info(
+            "tap query",
+            runid=request.runid,
+            maxrec=request.maxrec,
+            uploads=[u.entry.table_name for u in uploads],
+            query=request.query,
+        )
+        return start_query(
+            self._engine,
+            statement,
+            result_fields(bound.columns),
+            maxrec=request.maxrec,
+            timeout=self._config.sync_timeout,
+            setup=(lambda conn: create_upload_tables(conn, uploads)) if uploads else None,
+        )
+
+    def _read_uploads(
+        self, specs: Sequence[UploadSpec], parts: Mapping[str, InlinePart]
+    ) -> list[UploadTable]:
+        metadata = sa.MetaData()
+        return [
+            read_upload(spec.name, self._upload_content(spec, parts), metadata=metadata)
+            for spec in specs
+        ]
+
+    def _upload_content(self, spec: UploadSpec, parts: Mapping[str, InlinePart]) -> bytes:
+        if spec.source.startswith("param:"):
+            part_name = spec.source.removeprefix("param:")
+            part = parts.get(part_name)
+            if part is None:
+                sent = ", ".join(sorted(parts)) or "none"
+                raise UploadError(
+                    f"UPLOAD {spec.name} refers to the multipart part {part_name!r}, which "
+                    f"this request does not contain (parts sent: {sent}); send the table "
+                    "as a file part of a multipart/form-data POST"
+                )
+            return part.content
+        if not spec.source.startswith(("http://", "https://")):
+            raise UsageError(
+                f"UPLOAD {spec.name} has source {spec.source!r}: use param:part for a "
+                "table sent with the request"
+            )
+        return self._fetch_upload(spec)
+
+    def _fetch_upload(self, spec: UploadSpec) -> bytes:
+        config = self._config
+        if not config.upload_url_enabled:
+            raise UsageError(
+                f"UPLOAD {spec.name}: this service does not fetch tables from URLs; send the "
+                "table inline instead (UPLOAD=name,param:part with a multipart part)"
+            )
+        if not any(spec.source.startswith(prefix) for prefix in config.upload_url_allow):
+            raise UsageError(
+                f"UPLOAD {spec.name}: {spec.source} is not among the locations this service "
+                "fetches tables from; send the table inline instead"
+            )
+        limit = config.upload_limit_bytes
+        try:
+            with urllib.request.urlopen(spec.source, timeout=30) as response:
+                content: bytes = response.read(limit + 1)
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            raise UploadError(f"UPLOAD {spec.name}: fetching {spec.source} failed: {exc}") from None
+        if len(content) > limit:
+            raise UploadError(f"UPLOAD {spec.name} is larger than the limit of {limit:,} bytes")
+        return content

@@ -1,0 +1,226 @@
+"""Run a translated query and stream its rows as Arrow batches (a
+:class:`~app.formats.table.ResultTable`), on one database connection held until the
+stream ends.
+
+Blocking by design: the server calls it from worker threads, so encoding a batch never
+stalls the event loop. The query runs in a transaction with a time limit (PostgreSQL's
+``statement_timeout``; a progress handler on SQLite) and a wall-clock deadline checked
+between batches. Rows leave PostgreSQL through a server-side cursor, so memory holds one
+batch whatever the result's size.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import pyarrow as pa
+import sqlalchemy as sa
+import structlog
+
+from app.errors import QueryTimeoutError, UsageError
+from app.formats.table import ResultField, StreamError
+from app.storage.arrow_rows import RowConverter
+from obscore.schema import backend_of, schema_translate_map
+
+__all__ = ["BATCH_ROWS", "RunningQuery", "start_query"]
+
+log = structlog.get_logger("obscura")
+
+BATCH_ROWS = 10_000
+"""Rows per Arrow batch: large enough to vectorise, small enough to keep memory flat."""
+
+UPLOAD_SCHEMA = "tap_upload"
+_UPLOAD_TARGET = {"sqlite": "temp", "postgresql": "pg_temp"}
+
+Cleanup = Callable[[sa.Connection], None]
+Setup = Callable[[sa.Connection], Cleanup | None]
+"""Runs on the query's connection before it (creates upload tables); what it returns runs
+before the connection is released."""
+
+
+def _timeout_message(seconds: float) -> str:
+    return (
+        f"The query ran past the time limit of {seconds:g} s and was stopped. Narrow it "
+        "(a smaller region, fewer columns, TOP or MAXREC), or submit it as an async job."
+    )
+
+
+def _database_message(exc: sa.exc.DBAPIError) -> str:
+    text = str(exc.orig).strip().splitlines()
+    return text[0] if text else type(exc.orig).__name__
+
+
+class RunningQuery:
+    """A query whose first batch has been fetched; iterate :meth:`batches` once."""
+
+    def __init__(
+        self,
+        *,
+        conn: sa.Connection,
+        result: sa.CursorResult[Any],
+        first: Sequence[Any],
+        converter: RowConverter,
+        maxrec: int,
+        deadline: float,
+        timeout: float,
+        cleanup: Cleanup | None = None,
+    ) -> None:
+        self._conn = conn
+        self._cleanup = cleanup
+        self._result = result
+        self._first = first
+        self._converter = converter
+        self._maxrec = maxrec
+        self._deadline = deadline
+        self._timeout = timeout
+        self._overflow = False
+        self.rows = 0
+        """Rows sent so far."""
+
+    @property
+    def fields(self) -> Sequence[ResultField]:
+        """The result's columns."""
+        return self._converter.fields
+
+    @property
+    def overflow(self) -> bool:
+        """Whether the result was cut at MAXREC (known once :meth:`batches` is done)."""
+        return self._overflow
+
+    def batches(self) -> Iterator[pa.RecordBatch]:
+        """The rows, as Arrow batches of at most :data:`BATCH_ROWS` rows."""
+        try:
+            rows = self._first
+            while rows:
+                room = self._maxrec - self.rows
+                if len(rows) > room:
+                    self._overflow = True
+                    rows = rows[:room]
+                if rows:
+                    self.rows += len(rows)
+                    yield self._converter.batch(rows)
+                if self._overflow:
+                    return
+                if time.monotonic() > self._deadline:
+                    raise StreamError(_timeout_message(self._timeout))
+                rows = self._fetch()
+        finally:
+            self.close()
+
+    def _fetch(self) -> Sequence[Any]:
+        try:
+            return self._result.fetchmany(BATCH_ROWS)
+        except sa.exc.DBAPIError as exc:
+            if _is_timeout(exc):
+                raise StreamError(_timeout_message(self._timeout)) from None
+            raise StreamError(f"The query failed: {_database_message(exc)}") from exc
+
+    def close(self) -> None:
+        """Release the connection (idempotent); temporary upload tables go with it."""
+        if self._conn.closed:
+            return
+        try:
+            self._result.close()
+        except sa.exc.DBAPIError:
+            log.warning("closing a query's cursor failed", exc_info=True)
+        _release(self._conn, self._cleanup)
+
+
+def _is_timeout(exc: sa.exc.DBAPIError) -> bool:
+    orig = exc.orig
+    if isinstance(orig, sqlite3.OperationalError):
+        return "interrupted" in str(orig)
+    return type(orig).__name__ == "QueryCanceled"
+
+
+def _set_limits(conn: sa.Connection, backend: str, deadline: float, timeout: float) -> None:
+    if backend == "postgresql":
+        conn.execute(sa.text(f"SET LOCAL statement_timeout = {int(timeout * 1000)}"))
+        # Geometry in degrees, so the output parser reads the same numbers as on SQLite.
+        conn.execute(sa.text("SELECT set_sphere_output('DEG')"))
+        return
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+
+    def over_time() -> int:
+        return 1 if time.monotonic() > deadline else 0
+
+    raw.set_progress_handler(over_time, 10_000)
+
+
+def _clear_progress_handler(conn: sa.Connection) -> None:
+    if conn.dialect.name == "sqlite":
+        raw = conn.connection.dbapi_connection
+        if raw is not None:
+            raw.set_progress_handler(None, 0)
+
+
+def start_query(
+    engine: sa.Engine,
+    statement: Any,
+    fields: Sequence[ResultField],
+    *,
+    maxrec: int,
+    timeout: float,
+    setup: Setup | None = None,
+) -> RunningQuery:
+    """Execute ``statement`` (limited to ``maxrec + 1`` rows by its translation) and
+    fetch its first batch, so that errors in the query are raised here, before any byte
+    of the response is sent.
+
+    Raises
+    ------
+    QueryTimeoutError
+        If the query runs past ``timeout`` seconds.
+    UsageError
+        If the database refuses the query (a division by zero, a value out of range).
+    """
+    backend = backend_of(engine.dialect.name)
+    translate = {**(schema_translate_map(backend) or {}), UPLOAD_SCHEMA: _UPLOAD_TARGET[backend]}
+    deadline = time.monotonic() + timeout
+    conn = engine.connect().execution_options(schema_translate_map=translate)
+    cleanup: Cleanup | None = None
+    try:
+        _set_limits(conn, backend, deadline, timeout)
+        if setup is not None:
+            cleanup = setup(conn)
+        result = conn.execution_options(stream_results=True).execute(statement)
+        first = result.fetchmany(BATCH_ROWS)
+    except sa.exc.DBAPIError as exc:
+        _release(conn, cleanup)
+        if _is_timeout(exc):
+            raise QueryTimeoutError(_timeout_message(timeout)) from None
+        if isinstance(exc, sa.exc.OperationalError) and backend == "postgresql":
+            raise
+        raise UsageError(
+            f"The database could not run this query: {_database_message(exc)}"
+        ) from None
+    except BaseException:
+        _release(conn, cleanup)
+        raise
+    return RunningQuery(
+        conn=conn,
+        result=result,
+        first=first,
+        converter=RowConverter(fields),
+        maxrec=maxrec,
+        deadline=deadline,
+        timeout=timeout,
+        cleanup=cleanup,
+    )
+
+
+def _release(conn: sa.Connection, cleanup: Cleanup | None) -> None:
+    try:
+        conn.rollback()
+        if cleanup is not None:
+            cleanup(conn)
+            conn.commit()
+    except sa.exc.DBAPIError:
+        log.warning("releasing a failed query's connection", exc_info=True)
+    finally:
+        _clear_progress_handler(conn)
+        conn.close()

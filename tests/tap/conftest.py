@@ -1,0 +1,47 @@
+"""TAP fixtures: the application in-process on each backend, and real servers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+
+from app.config import Config
+from app.main import create_app
+from tests.support.server import ServerProcess
+
+BASE_URL = "https://archive.example.org"
+
+
+@pytest.fixture(scope="session")
+async def tap_client(
+    demo_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client for the application in-process, over the demo data, per backend."""
+    config = Config(
+        database_url=demo_url,
+        data_dir=tmp_path_factory.mktemp("tap"),
+        auto_demo_data=False,
+        base_url=BASE_URL,
+        sync_timeout=3,
+        upload_limit_bytes=200_000,
+    )
+    application = create_app(config)
+    async with LifespanManager(application):
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            yield client
+
+
+@pytest.fixture(scope="session")
+def tap_server(demo_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """``obscura serve`` over the demo data, per backend."""
+    server = ServerProcess(demo_url, Path(tmp_path_factory.mktemp("server")))
+    try:
+        yield server
+    finally:
+        output = server.stop()
+        assert "Traceback" not in output, output
