@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from app.formats.columns import EMPTY_TEXT, check_fields, joined_bytes, string_bytes
-from app.formats.source import result_chunks
+from app.formats.source import DEFAULT_CHUNK_ROWS, result_chunks
 from app.formats.table import ResultField, ResultTable
 from app.formats.text import text_cells
 
@@ -62,7 +62,7 @@ def _rows(
 ) -> Iterator[bytes]:
     between = pa.scalar(separator, pa.string())
     line_end = pa.scalar(end, pa.string())
-    chunks = result_chunks(table, fields)
+    chunks = result_chunks(table, fields, DEFAULT_CHUNK_ROWS)
     try:
         for columns in chunks:
             items: list[pa.Array | pa.Scalar] = []

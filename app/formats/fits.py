@@ -10,21 +10,24 @@ finished; an error from ``batches()`` therefore propagates before anything is
 yielded, and the caller can still answer with an error document.
 
 Column mapping: ``boolean`` L (null: byte 0), ``unsignedByte`` B, ``short`` I, ``int`` J,
-``long`` K (nulls: TNULL, the type's smallest value; 255 for B), ``float`` E, ``double`` D
-(nulls: NaN). ``char`` and ``unicodeChar`` are A columns as wide as the longest value
-(or the fixed arraysize), ASCII only: other characters become ``?``, nulls are empty
-strings. Numeric arrays of fixed arraysize (point, circle) are repeated columns
-(``2D``); variable ones (polygon) are variable-length array columns (``PD(max)``, or
-``QD(max)`` when the heap passes 2 GiB) with null arrays of length 0. UCD, utype and
-description go in ``TUCDn``, ``TUTYPn`` and ``TCOMMn`` (the STIL convention) and
-``OVERFLOW = T`` marks a result cut at MAXREC.
+``long`` K (nulls: TNULL, the type's smallest value, or its largest if the column holds
+the smallest; a column holding both extremes and nulls is ambiguous), ``float`` E,
+``double`` D (nulls: NaN). ``char`` and ``unicodeChar`` are A columns as wide as the
+longest value (or the fixed arraysize), ASCII only: other characters become ``?``, nulls
+are empty strings. Numeric arrays of fixed arraysize (point, circle) are repeated
+columns (``2D``), nulls NaN or TNULL throughout; variable ones (polygon) are
+variable-length array columns (``PD(max)``, or ``QD(max)`` when the heap passes 2 GiB),
+nulls of length 0 and without TNULL (astropy's table reader rejects TNULL there). UCD,
+utype and description go in ``TUCDn``, ``TUTYPn`` and ``TCOMMn`` (the STIL convention)
+and ``OVERFLOW = T`` marks a result cut at MAXREC.
 """
 
 from __future__ import annotations
 
+import math
 import tempfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import IO
 
 import numpy as np
@@ -34,6 +37,7 @@ from astropy.io import fits
 
 from app.formats.columns import (
     EMPTY_TEXT,
+    ArraySize,
     ascii_only,
     check_fields,
     clip_lists,
@@ -50,37 +54,57 @@ from app.formats.table import ResultField, ResultTable, arrow_schema
 __all__ = ["write_fits"]
 
 _BLOCK = 2880
-_CODES: dict[str, str] = {
-    "boolean": "L",
-    "unsignedByte": "B",
-    "short": "I",
-    "int": "J",
-    "long": "K",
-    "float": "E",
-    "double": "D",
+_TYPES: dict[str, tuple[str, np.dtype]] = {
+    "boolean": ("L", np.dtype("u1")),
+    "unsignedByte": ("B", np.dtype("u1")),
+    "short": ("I", np.dtype(">i2")),
+    "int": ("J", np.dtype(">i4")),
+    "long": ("K", np.dtype(">i8")),
+    "float": ("E", np.dtype(">f4")),
+    "double": ("D", np.dtype(">f8")),
 }
-_DTYPES: dict[str, np.dtype] = {
-    "boolean": np.dtype("u1"),
-    "unsignedByte": np.dtype("u1"),
-    "short": np.dtype(">i2"),
-    "int": np.dtype(">i4"),
-    "long": np.dtype(">i8"),
-    "float": np.dtype(">f4"),
-    "double": np.dtype(">f8"),
+_INTEGER_RANGES = {
+    "unsignedByte": (0, 255),
+    "short": (-(2**15), 2**15 - 1),
+    "int": (-(2**31), 2**31 - 1),
+    "long": (-(2**63), 2**63 - 1),
 }
-_TNULL: dict[str, int] = {"unsignedByte": 255, "short": -(2**15), "int": -(2**31), "long": -(2**63)}
 _BOOLEAN_BYTES = np.array([ord("F"), ord("T"), 0], dtype=np.uint8)
 _PRIMARY = fits.Header([("SIMPLE", True), ("BITPIX", 8), ("NAXIS", 0), ("EXTEND", True)])
 
 
 @dataclass(slots=True)
-class _Measure:
-    """What the header needs to know about a spooled result."""
+class _Stats:
+    """What spooling learnt about one column."""
 
-    rows: int = 0
-    widths: list[int] = field(default_factory=list)
-    """Per column: string width, or largest variable array length (else 0)."""
+    longest: int = 0
+    """Longest string (characters) or variable-length array (elements)."""
     heap: int = 0
+    """Bytes of its variable-length arrays."""
+    low: int | None = None
+    high: int | None = None
+    """Smallest and largest integer values, for choosing TNULL."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Column:
+    """How one field is written: its TFORM, its bytes in a row, its null."""
+
+    field: ResultField
+    size: ArraySize
+    tform: str
+    dtype: np.dtype
+    """Of the field in a row: a value, a fixed array or a (count, offset) descriptor."""
+    element: np.dtype
+    """Of one number (strings: one byte)."""
+    tnull: int | None
+    fill: float | int
+    """Written for a null number."""
+
+    @property
+    def variable(self) -> bool:
+        """A variable-length array column (values in the heap)."""
+        return self.field.is_array and self.size.fixed is None
 
 
 def write_fits(table: ResultTable, *, spool_bytes: int = 64 * 2**20) -> Iterator[bytes]:
@@ -96,40 +120,41 @@ def write_fits(table: ResultTable, *, spool_bytes: int = 64 * 2**20) -> Iterator
     fields = list(table.fields)
     check_fields(fields)
     with tempfile.SpooledTemporaryFile(max_size=spool_bytes) as spool:
-        measure = _spool(table, fields, spool)
-        long_heap = measure.heap >= 2**31
-        header = _header(fields, measure, long_heap=long_heap, overflow=table.overflow)
+        rows, stats = _spool(table, fields, spool)
+        long_heap = sum(s.heap for s in stats) >= 2**31
+        columns = [_column(f, s, long_heap=long_heap) for f, s in zip(fields, stats, strict=True)]
+        header = _header(columns, rows, sum(s.heap for s in stats), overflow=table.overflow)
         yield _PRIMARY.tostring().encode("ascii") + header.tostring().encode("ascii")
-        size = 0
-        heap = 0
-        for columns in _replay(spool):
-            rows, heap = _rows(fields, columns, measure.widths, heap, long_heap=long_heap)
-            size += len(rows)
-            yield rows
-        for columns in _replay(spool):
-            data = b"".join(_heap(f, c) for f, c in zip(fields, columns, strict=True))
+        size = heap = 0
+        for arrays in _replay(spool):
+            data, heap = _rows(columns, arrays, heap)
+            size += len(data)
+            yield data
+        for arrays in _replay(spool):
+            data = b"".join(_heap(c, a) for c, a in zip(columns, arrays, strict=True) if c.variable)
             size += len(data)
             yield data
         yield bytes(-size % _BLOCK)
 
 
-def _spool(table: ResultTable, fields: Sequence[ResultField], spool: IO[bytes]) -> _Measure:
-    measure = _Measure(widths=[0] * len(fields))
+def _spool(
+    table: ResultTable, fields: Sequence[ResultField], spool: IO[bytes]
+) -> tuple[int, list[_Stats]]:
+    """Copy the result to ``spool`` as an Arrow IPC stream; count and measure it."""
+    rows = 0
+    stats = [_Stats() for _ in fields]
+    schema = arrow_schema(fields)
     chunks = result_chunks(table, fields)
     try:
-        schema = arrow_schema(fields)
         with pa.ipc.new_stream(spool, schema) as writer:
-            for columns in chunks:
-                measure.rows += len(columns[0])
-                for index, (f, column) in enumerate(zip(fields, columns, strict=True)):
-                    width, heap = _measure(f, column)
-                    measure.widths[index] = max(measure.widths[index], width)
-                    measure.heap += heap
-                writer.write_batch(pa.RecordBatch.from_arrays(columns, schema=schema))
+            for arrays in chunks:
+                rows += len(arrays[0])
+                for f, array, column_stats in zip(fields, arrays, stats, strict=True):
+                    _measure(f, array, column_stats)
+                writer.write_batch(pa.RecordBatch.from_arrays(arrays, schema=schema))
     finally:
         chunks.close()
-    spool.seek(0)
-    return measure
+    return rows, stats
 
 
 def _replay(spool: IO[bytes]) -> Iterator[list[pa.Array]]:
@@ -138,59 +163,73 @@ def _replay(spool: IO[bytes]) -> Iterator[list[pa.Array]]:
         yield batch.columns
 
 
-def _measure(f: ResultField, column: pa.Array) -> tuple[int, int]:
-    """A column's string width or variable array length, and its heap bytes."""
+def _measure(f: ResultField, array: pa.Array, stats: _Stats) -> None:
     size = parse_arraysize(f.arraysize)
-    if pa.types.is_string(column.type):
-        if size.fixed is not None:
-            return size.fixed, 0
-        longest = pc.max(pc.utf8_length(column)).as_py() or 0
-        return min(longest, size.limit or longest), 0
-    if not f.is_array or size.fixed is not None:
-        return 0, 0
-    lengths = clip_lists(list_parts(column, 0), size.limit).lengths
-    longest = int(lengths.max()) if len(lengths) else 0
-    return longest, int(lengths.sum()) * _DTYPES[f.datatype].itemsize
+    if pa.types.is_string(array.type):
+        longest = pc.max(pc.utf8_length(array)).as_py() or 0
+        stats.longest = max(stats.longest, min(longest, size.fixed or size.limit or longest))
+        return
+    values = pc.list_flatten(array) if f.is_array else array
+    if f.datatype in _INTEGER_RANGES:
+        low, high = pc.min_max(values).values()
+        if low.is_valid:
+            stats.low = min(low.as_py(), stats.low if stats.low is not None else low.as_py())
+            stats.high = max(high.as_py(), stats.high if stats.high is not None else high.as_py())
+    if f.is_array and size.fixed is None:
+        lengths = clip_lists(list_parts(array, 0), size.limit).lengths
+        stats.longest = max(stats.longest, int(lengths.max()) if len(lengths) else 0)
+        stats.heap += int(lengths.sum()) * _TYPES[f.datatype][1].itemsize
 
 
-def _tform(f: ResultField, width: int, *, long_heap: bool) -> str:
+def _column(f: ResultField, stats: _Stats, *, long_heap: bool) -> _Column:
     size = parse_arraysize(f.arraysize)
     if f.datatype in ("char", "unicodeChar"):
-        return f"{max(width, 1)}A"
-    code = _CODES[f.datatype]
+        width = max(stats.longest, 1)
+        return _Column(f, size, f"{width}A", np.dtype(("u1", width)), np.dtype("u1"), None, 0)
+    code, element = _TYPES[f.datatype]
+    variable = f.is_array and size.fixed is None
+    tnull = None if variable else _tnull(f.datatype, stats)
+    fill = tnull if tnull is not None else (0 if f.datatype in _INTEGER_RANGES else math.nan)
     if not f.is_array:
-        return code
+        return _Column(f, size, code, element, element, tnull, fill)
     if size.fixed is not None:
-        return f"{size.fixed}{code}"
-    return f"{'Q' if long_heap else 'P'}{code}({width})"
+        dtype = np.dtype((element, size.fixed))
+        return _Column(f, size, f"{size.fixed}{code}", dtype, element, tnull, fill)
+    descriptor = np.dtype((">i8", 2)) if long_heap else np.dtype((">i4", 2))
+    tform = f"{'Q' if long_heap else 'P'}{code}({stats.longest})"
+    return _Column(f, size, tform, descriptor, element, None, fill)
 
 
-def _header(
-    fields: Sequence[ResultField], measure: _Measure, *, long_heap: bool, overflow: bool
-) -> fits.Header:
-    tforms = [
-        _tform(f, w, long_heap=long_heap) for f, w in zip(fields, measure.widths, strict=True)
-    ]
-    row_bytes = sum(
-        _width(f, w, long_heap=long_heap) for f, w in zip(fields, measure.widths, strict=True)
-    )
+def _tnull(datatype: str, stats: _Stats) -> int | None:
+    """TNULL of an integer column: the type's smallest value, or its largest when the
+    column holds the smallest (a column holding both, and nulls, is ambiguous)."""
+    if datatype not in _INTEGER_RANGES:
+        return None
+    smallest, largest = _INTEGER_RANGES[datatype]
+    if stats.low is None or stats.low > smallest or stats.high is None:
+        return smallest
+    return largest if stats.high < largest else smallest
+
+
+def _header(columns: Sequence[_Column], rows: int, heap: int, *, overflow: bool) -> fits.Header:
     header = fits.Header(
         [
             ("XTENSION", "BINTABLE", "binary table extension"),
             ("BITPIX", 8),
             ("NAXIS", 2),
-            ("NAXIS1", row_bytes, "bytes per row"),
-            ("NAXIS2", measure.rows, "number of rows"),
-            ("PCOUNT", measure.heap, "heap size"),
+            ("NAXIS1", sum(c.dtype.itemsize for c in columns), "bytes per row"),
+            ("NAXIS2", rows, "number of rows"),
+            ("PCOUNT", heap, "heap size"),
             ("GCOUNT", 1),
-            ("TFIELDS", len(fields)),
+            ("TFIELDS", len(columns)),
         ]
     )
-    for index, (f, tform) in enumerate(zip(fields, tforms, strict=True), start=1):
+    for index, column in enumerate(columns, start=1):
+        f = column.field
         header.append((f"TTYPE{index}", _ascii(f.name)))
-        header.append((f"TFORM{index}", tform))
-        if f.datatype in _TNULL:
-            header.append((f"TNULL{index}", _TNULL[f.datatype]))
+        header.append((f"TFORM{index}", column.tform))
+        if column.tnull is not None:
+            header.append((f"TNULL{index}", column.tnull))
         for key, value in (("TUNIT", f.unit), ("TUCD", f.ucd), ("TUTYP", f.utype)):
             if value:
                 header.append((f"{key}{index}", _ascii(value)))
@@ -206,67 +245,40 @@ def _ascii(text: str) -> str:
     return "".join(c if " " <= c <= "~" else "?" for c in text)
 
 
-def _width(f: ResultField, width: int, *, long_heap: bool) -> int:
-    """Bytes of ``f`` in a row."""
-    size = parse_arraysize(f.arraysize)
-    if f.datatype in ("char", "unicodeChar"):
-        return max(width, 1)
-    if not f.is_array:
-        return _DTYPES[f.datatype].itemsize
-    if size.fixed is not None:
-        return size.fixed * _DTYPES[f.datatype].itemsize
-    return 16 if long_heap else 8
-
-
-def _rows(
-    fields: Sequence[ResultField],
-    columns: Sequence[pa.Array],
-    widths: Sequence[int],
-    heap: int,
-    *,
-    long_heap: bool,
-) -> tuple[bytes, int]:
+def _rows(columns: Sequence[_Column], arrays: Sequence[pa.Array], heap: int) -> tuple[bytes, int]:
     """The rows of a batch as FITS records, and the heap offset after its arrays."""
-    rows = len(columns[0])
-    parts: list[tuple[np.dtype, np.ndarray]] = []
-    for f, column, width in zip(fields, columns, widths, strict=True):
-        size = parse_arraysize(f.arraysize)
-        if f.datatype in ("char", "unicodeChar"):
-            text = clip_strings(
-                ascii_only(pc.fill_null(column, EMPTY_TEXT)), size.fixed or size.limit
-            )
-            padded = pc.utf8_rpad(text, width=max(width, 1), padding="\0")
-            parts.append((np.dtype(("u1", max(width, 1))), string_bytes(padded)))
-            continue
-        dtype = _DTYPES[f.datatype]
-        fill = _TNULL.get(f.datatype, np.nan)
-        if f.datatype == "boolean":
-            codes = numeric_values(column, False).astype(np.uint8)
-            codes[column.is_null().to_numpy(zero_copy_only=False)] = 2
-            parts.append((dtype, _BOOLEAN_BYTES[codes]))
-        elif not f.is_array:
-            parts.append((dtype, numeric_values(column, fill)))
-        elif size.fixed is not None:
-            matrix = fixed_matrix(list_parts(column, fill), size.fixed, fill)
-            parts.append((np.dtype((dtype, size.fixed)), matrix))
-        else:
-            lengths = clip_lists(list_parts(column, fill), size.limit).lengths
-            descriptors = np.empty((rows, 2), dtype=np.int64)
-            descriptors[:, 0] = lengths
-            descriptors[:, 1] = heap + (np.cumsum(lengths) - lengths) * dtype.itemsize
-            heap += int(lengths.sum()) * dtype.itemsize
-            parts.append((np.dtype((">i8" if long_heap else ">i4", 2)), descriptors))
-    records = np.empty(rows, dtype=[(f"c{i}", d) for i, (d, _) in enumerate(parts)])
-    for i, (_, values) in enumerate(parts):
-        records[f"c{i}"] = values.reshape(records[f"c{i}"].shape)
+    records = np.empty(len(arrays[0]), dtype=[(f"c{i}", c.dtype) for i, c in enumerate(columns)])
+    for i, (column, array) in enumerate(zip(columns, arrays, strict=True)):
+        records[f"c{i}"], heap = _cells(column, array, heap)
     return records.tobytes(), heap
 
 
-def _heap(f: ResultField, column: pa.Array) -> bytes:
-    """The heap bytes of a variable-length array column (empty for other columns)."""
-    size = parse_arraysize(f.arraysize)
-    if not f.is_array or size.fixed is not None:
-        return b""
-    fill = _TNULL.get(f.datatype, np.nan)
-    values = clip_lists(list_parts(column, fill), size.limit).values
-    return values.astype(_DTYPES[f.datatype]).tobytes()
+def _cells(column: _Column, array: pa.Array, heap: int) -> tuple[np.ndarray, int]:
+    """One column of a batch shaped as its record field, and the heap offset after it."""
+    f, size, rows = column.field, column.size, len(array)
+    if f.datatype in ("char", "unicodeChar"):
+        text = clip_strings(ascii_only(pc.fill_null(array, EMPTY_TEXT)), size.fixed or size.limit)
+        width = column.dtype.itemsize
+        return string_bytes(pc.utf8_rpad(text, width=width, padding="\0")).reshape(
+            rows, width
+        ), heap
+    if f.datatype == "boolean":
+        codes = numeric_values(array, False).astype(np.uint8)
+        codes[array.is_null().to_numpy(zero_copy_only=False)] = 2
+        return _BOOLEAN_BYTES[codes], heap
+    if not f.is_array:
+        return numeric_values(array, column.fill), heap
+    parts = list_parts(array, column.fill)
+    if size.fixed is not None:
+        return fixed_matrix(parts, size.fixed, column.fill), heap
+    lengths = clip_lists(parts, size.limit).lengths
+    descriptors = np.empty((rows, 2), dtype=np.int64)
+    descriptors[:, 0] = lengths
+    descriptors[:, 1] = heap + (np.cumsum(lengths) - lengths) * column.element.itemsize
+    return descriptors, heap + int(lengths.sum()) * column.element.itemsize
+
+
+def _heap(column: _Column, array: pa.Array) -> bytes:
+    """The heap bytes of a variable-length array column in one batch."""
+    values = clip_lists(list_parts(array, column.fill), column.size.limit).values
+    return values.astype(column.element).tobytes()

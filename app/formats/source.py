@@ -9,7 +9,12 @@ import pyarrow as pa
 from app.formats.columns import conform
 from app.formats.table import ResultField, ResultTable
 
-__all__ = ["result_chunks"]
+__all__ = ["DEFAULT_CHUNK_ROWS", "result_chunks"]
+
+DEFAULT_CHUNK_ROWS = 10_000
+"""Rows per encoded chunk of the text and VOTable writers: large enough to amortise the
+per-call cost of vectorised encoding, small enough to keep memory flat, bytes flowing
+and every chunk far below Arrow's 2 GiB limit of a binary array."""
 
 
 def result_chunks(

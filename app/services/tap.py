@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 import structlog
+from typing_extensions import override
 
 from adql import OutputColumn, TranslationContext, compile_query
 from app.config import Config
@@ -25,7 +28,7 @@ from app.storage.query_runner import RunningQuery, start_query
 from app.storage.uploads import UploadTable, create_upload_tables, read_upload
 from obscore.catalog import ArchiveCatalog
 
-__all__ = ["TapService", "result_fields"]
+__all__ = ["TapService", "result_fields", "url_allowed"]
 
 log = structlog.get_logger("obscura")
 
@@ -45,6 +48,35 @@ def result_fields(columns: Sequence[OutputColumn]) -> list[ResultField]:
         )
         for c in columns
     ]
+
+
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect could lead from an allowed location to an internal host."""
+
+    @override
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_NO_REDIRECTS = urllib.request.build_opener(_RefuseRedirects)
+
+
+def url_allowed(url: str, prefix: str) -> bool:
+    """Whether ``url`` lies under the allowed location ``prefix``: same scheme, host and
+    port, and a path below the prefix's (compared parsed, so that ``user@host`` or a
+    longer host name cannot pass for the allowed one)."""
+    try:
+        asked, allowed = urllib.parse.urlsplit(url), urllib.parse.urlsplit(prefix)
+        same_port = asked.port == allowed.port
+    except ValueError:
+        return False
+    return (
+        asked.scheme.lower() == allowed.scheme.lower()
+        and asked.username is None
+        and (asked.hostname or "") == (allowed.hostname or "")
+        and same_port
+        and asked.path.startswith(allowed.path or "/")
+    )
 
 
 class TapService:
@@ -136,14 +168,14 @@ class TapService:
                 f"UPLOAD {spec.name}: this service does not fetch tables from URLs; send the "
                 "table inline instead (UPLOAD=name,param:part with a multipart part)"
             )
-        if not any(spec.source.startswith(prefix) for prefix in config.upload_url_allow):
+        if not any(url_allowed(spec.source, prefix) for prefix in config.upload_url_allow):
             raise UsageError(
                 f"UPLOAD {spec.name}: {spec.source} is not among the locations this service "
                 "fetches tables from; send the table inline instead"
             )
         limit = config.upload_limit_bytes
         try:
-            with urllib.request.urlopen(spec.source, timeout=30) as response:
+            with _NO_REDIRECTS.open(spec.source, timeout=30) as response:
                 content: bytes = response.read(limit + 1)
         except (urllib.error.URLError, OSError, ValueError) as exc:
             raise UploadError(f"UPLOAD {spec.name}: fetching {spec.source} failed: {exc}") from None

@@ -65,7 +65,7 @@ def _column_type(field: Any) -> tuple[str, str | None, sa.types.TypeEngine[Any]]
     datatype = str(field.datatype)
     arraysize = None if field.arraysize in (None, "1") else str(field.arraysize)
     if datatype in ("char", "unicodeChar"):
-        return datatype, arraysize or None, sa.Text()
+        return datatype, arraysize or "*", sa.Text()
     if arraysize is not None:
         return "double", arraysize, sa.Text()
     if datatype in ("float", "double", "floatComplex", "doubleComplex"):

@@ -32,19 +32,25 @@ __all__ = [
     "language_features",
 ]
 
-# ADQL 2.1 sect. 4.1 asks services to write the feature-type IVOIDs in lower case
-# (IVOIDs compare case-insensitively, and clients such as pyvo do so).
-_PREFIX = "ivo://ivoa.net/std/tapregext#"
+# IVOIDs compare case-insensitively (pyvo does so). We write TAPRegExt's own spelling,
+# as DaCHS does and as STILTS taplint expects: it flags the all-lower-case form as a
+# "custom feature type" (W-CAP-CULF).
+_PREFIX = "ivo://ivoa.net/std/TAPRegExt#"
 GEOMETRY = _PREFIX + "features-adqlgeo"
 STRING = _PREFIX + "features-adql-string"
 SETS = _PREFIX + "features-adql-sets"
 COMMON_TABLE = _PREFIX + "features-adql-common-table"
 TYPE = _PREFIX + "features-adql-type"
-CONDITIONAL = _PREFIX + "features-adql-conditional"
+# Except this one: STILTS 3.4.7 (Debian 12) predates it and rejects it in TAPRegExt's
+# spelling as an unknown standard key (an error); in lower case it is a "custom" type
+# (a warning, explained in docs/conformance.md). Newer STILTS know it in any case.
+CONDITIONAL = "ivo://ivoa.net/std/tapregext#features-adql-conditional"
 UNIT = _PREFIX + "features-adql-unit"
 OFFSET = _PREFIX + "features-adql-offset"
 
 _ORDER = (GEOMETRY, STRING, SETS, COMMON_TABLE, TYPE, CONDITIONAL, UNIT, OFFSET)
+_SPELLING = {t.lower(): t for t in _ORDER}
+"""How each feature type is written, by its case-insensitive IVOID."""
 
 _SYNTAX = (
     (STRING, "ILIKE"),
@@ -67,7 +73,7 @@ class FeatureGroup:
     """One ``languageFeatures`` element: a feature type and the forms declared under it."""
 
     type: str
-    """The feature-type IVOID, lower case."""
+    """The feature-type IVOID, in TAPRegExt's spelling."""
     forms: tuple[str, ...]
     """Each ``feature/form``: a function name or keyword, upper case."""
 
@@ -84,7 +90,8 @@ def language_features() -> tuple[FeatureGroup, ...]:
     forms: dict[str, list[str]] = {}
     for name, spec in FUNCTIONS.items():
         if spec.feature is not None and name not in _NOT_TRANSLATED:
-            forms.setdefault(spec.feature.lower(), []).append(name)
+            feature = _SPELLING.get(spec.feature.lower(), spec.feature)
+            forms.setdefault(feature, []).append(name)
     for feature, keyword in _SYNTAX:
         forms.setdefault(feature, []).append(keyword)
     ordered = [t for t in _ORDER if t in forms] + [t for t in forms if t not in _ORDER]

@@ -18,7 +18,7 @@ import pyarrow as pa
 import structlog
 
 from app.formats.columns import check_fields
-from app.formats.source import result_chunks
+from app.formats.source import DEFAULT_CHUNK_ROWS, result_chunks
 from app.formats.table import ResultField, ResultTable, StreamError
 from app.votable.binary2 import Base64Stream, Binary2Encoder
 from app.votable.elements import DOCUMENT_END, document_start, info_element, table_start
@@ -29,10 +29,6 @@ __all__ = ["DEFAULT_CHUNK_ROWS", "GENERIC_ERROR", "Info", "Serialization", "writ
 Serialization: TypeAlias = Literal["BINARY2", "TABLEDATA"]
 Info: TypeAlias = tuple[str, str, str | None]
 """An extra INFO element: name, value and optional text content."""
-
-DEFAULT_CHUNK_ROWS = 10_000
-"""Rows per output chunk: large enough to amortise the per-call cost of vectorised
-encoding, small enough to keep memory flat and bytes flowing."""
 
 GENERIC_ERROR = "The query failed while its results were being sent; the result is incomplete."
 """The message of the trailing ERROR INFO for failures that are not a StreamError."""
@@ -77,18 +73,18 @@ def write_votable(
     fields = list(table.fields)
     check_fields(fields)
     encoder: _Encoder
+    base64: Base64Stream | None = None
     if serialization == "BINARY2":
         encoder = Binary2Encoder(fields)
-        data_start, data_end = (
-            '<DATA><BINARY2><STREAM encoding="base64">\n',
-            ("</STREAM></BINARY2></DATA>\n"),
-        )
+        base64 = Base64Stream()
+        data_start = '<DATA><BINARY2><STREAM encoding="base64">\n'
+        data_end = "</STREAM></BINARY2></DATA>\n"
     elif serialization == "TABLEDATA":
         encoder = TabledataEncoder(fields)
-        data_start, data_end = "<DATA><TABLEDATA>\n", "</TABLEDATA></DATA>\n"
+        data_start = "<DATA><TABLEDATA>\n"
+        data_end = "</TABLEDATA></DATA>\n"
     else:
         raise ValueError(f"unknown VOTable serialization {serialization!r}")
-    base64 = Base64Stream() if serialization == "BINARY2" else None
 
     yield _header(fields, infos, data_start).encode()
     error: str | None = None

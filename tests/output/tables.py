@@ -93,7 +93,7 @@ SAMPLE_ROWS: list[dict[str, Any]] = [
         "flag": True,
         "single": 1.5,
         "ra": 0.1,
-        "name": 'a<b & c>d "q" \'s\' ]]>',
+        "name": "a<b & c>d \"q\" 's' ]]>",
         "band": "r",
         "obs_title": "Visit image",
         "target": "Caf\u00e9 \u2603 \u03a9",

@@ -48,7 +48,8 @@ class ServerProcess:
                 "OBSCURA_LOG_LEVEL": "WARNING",
             }
         )
-        environment.update(env or {})
+        # "{port}" in a value stands for the server's own port (to allow-list itself).
+        environment.update({k: v.format(port=self.port) for k, v in (env or {}).items()})
         self._log = data_dir / f"server-{self.port}.log"
         data_dir.mkdir(parents=True, exist_ok=True)
         self._log_file = self._log.open("w")

@@ -39,7 +39,13 @@ async def tap_client(
 @pytest.fixture(scope="session")
 def tap_server(demo_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     """``obscura serve`` over the demo data, per backend."""
-    server = ServerProcess(demo_url, Path(tmp_path_factory.mktemp("server")))
+    # URL uploads on, allowed from the server itself only: taplint wants upload-http
+    # declared, and a test uploads a query result by its URL.
+    env = {
+        "OBSCURA_UPLOAD_URL_ENABLED": "true",
+        "OBSCURA_UPLOAD_URL_ALLOW": '["http://127.0.0.1:{port}/api/tap/"]',
+    }
+    server = ServerProcess(demo_url, Path(tmp_path_factory.mktemp("server")), env=env)
     try:
         yield server
     finally:

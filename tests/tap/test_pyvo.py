@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import io
-import warnings
+from pathlib import Path
+from urllib.parse import quote
 
 import pyarrow.parquet as pq
 import pytest
@@ -12,6 +13,7 @@ from astropy.io import fits
 from astropy.table import Table
 from pyvo.dal import DALOverflowWarning, DALQueryError, TAPService
 
+from app.services.tap import url_allowed
 from tests.support.server import ServerProcess
 
 QUERY = (
@@ -35,15 +37,26 @@ def test_search_returns_the_rows(tap_server: ServerProcess) -> None:
     assert result.fieldname_with_ucd("pos.eq.ra") == "s_ra"
 
 
-def test_maxrec_overflow_warns(tap_server: ServerProcess) -> None:
+def test_maxrec_overflow(tap_server: ServerProcess) -> None:
     service = TAPService(tap_server.tap_url)
-    with pytest.warns(DALOverflowWarning):
-        result = service.search("SELECT obs_id FROM ivoa.ObsCore", maxrec=10)
+    # pyvo 1.9 stays quiet when the cut is at the maxrec the user asked for...
+    result = service.search("SELECT obs_id FROM ivoa.ObsCore", maxrec=10)
     assert len(result) == 10
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", DALOverflowWarning)
-        exact = service.search("SELECT TOP 10 obs_id FROM ivoa.ObsCore", maxrec=10)
+    assert result.status[0] == "OVERFLOW"
+    exact = service.search("SELECT TOP 10 obs_id FROM ivoa.ObsCore", maxrec=10)
     assert len(exact) == 10
+    assert exact.status[0] == "OK"
+
+
+def test_service_limit_overflow_warns(tmp_path: Path, demo_url: str) -> None:
+    # ...and warns when the service's own default limit cuts the result.
+    server = ServerProcess(demo_url, tmp_path, env={"OBSCURA_TAP_DEFAULT_MAXREC": "7"})
+    try:
+        with pytest.warns(DALOverflowWarning):
+            result = TAPService(server.tap_url).search("SELECT obs_id FROM ivoa.ObsCore")
+        assert len(result) == 7
+    finally:
+        server.stop()
 
 
 def test_adql_error_surfaces_as_dal_query_error(tap_server: ServerProcess) -> None:
@@ -100,3 +113,34 @@ def test_every_format_reads_back(tap_server: ServerProcess, fmt: str) -> None:
     assert [c.lower() for c in table.colnames] == columns
     reference = TAPService(tap_server.tap_url).search(query).to_table()
     assert [str(x) for x in table[table.colnames[0]]] == [str(x) for x in reference["obs_id"]]
+
+
+def test_upload_by_url_from_an_allowed_location(tap_server: ServerProcess) -> None:
+    service = TAPService(tap_server.tap_url)
+    source = f"{tap_server.tap_url}/sync?LANG=ADQL&QUERY=" + quote(
+        "SELECT TOP 3 obs_publisher_did AS pub_did FROM ivoa.ObsCore ORDER BY pub_did"
+    )
+    query = (
+        "SELECT u.pub_did, o.calib_level FROM TAP_UPLOAD.u AS u "
+        "JOIN ivoa.ObsCore AS o ON o.obs_publisher_did = u.pub_did"
+    )
+    table = service.search(query, uploads={"u": source}).to_table()
+    assert len(table) == 3
+    with pytest.raises(DALQueryError, match="not among the locations"):
+        service.search(query, uploads={"u": "http://169.254.169.254/latest/meta-data"})
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("https://data.example.org/tables/t.xml", True),
+        ("https://data.example.org/other/t.xml", False),
+        ("https://data.example.org.evil.net/tables/t.xml", False),
+        ("https://data.example.org@evil.net/tables/t.xml", False),
+        ("https://user@data.example.org/tables/t.xml", False),
+        ("http://data.example.org/tables/t.xml", False),
+        ("https://data.example.org:8443/tables/t.xml", False),
+    ],
+)
+def test_url_allow_list_compares_parsed_urls(url: str, allowed: bool) -> None:
+    assert url_allowed(url, "https://data.example.org/tables/") is allowed
