@@ -1,8 +1,9 @@
 """Database rows to Arrow record batches, column by column, typed by the result's fields.
 
-The fast path hands a whole column of Python values to Arrow. Values the driver returns
-in another type than the field declares (PostgreSQL's numeric sums as ``Decimal``, dates
-as ``datetime``, geometry as text) take a slower per-value path.
+The fast path hands the whole batch of row tuples to Arrow as one struct array (Arrow
+transposes it in C++). When a value is not of the field's type (PostgreSQL's numeric sums
+as ``Decimal``, dates as ``datetime``, geometry as text), the batch is built column by
+column instead, and only the columns that need it convert value by value.
 """
 
 from __future__ import annotations
@@ -77,11 +78,23 @@ class RowConverter:
         self._slow = [_slow_path(f) for f in self.fields]
         # Array columns always come as text or sequences: go straight to the parser.
         self._direct = [not f.is_array for f in self.fields]
+        self._rows_type = (
+            pa.struct([pa.field(f"c{i}", t) for i, t in enumerate(self._types)])
+            if all(self._direct)
+            else None
+        )
 
     def batch(self, rows: Sequence[Sequence[Any]]) -> pa.RecordBatch:
         """One record batch of ``rows`` (tuples in field order)."""
         if not rows:
             return pa.record_batch([pa.array([], t) for t in self._types], schema=self.schema)
+        if self._rows_type is not None:
+            try:
+                struct = pa.array(rows, self._rows_type)
+            except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError, TypeError):
+                pass
+            else:
+                return pa.record_batch(struct.flatten(), schema=self.schema)
         columns = list(zip(*rows, strict=True))
         arrays = [self._column(values, i) for i, values in enumerate(columns)]
         return pa.record_batch(arrays, schema=self.schema)

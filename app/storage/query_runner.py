@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -48,9 +49,32 @@ def _timeout_message(seconds: float) -> str:
     )
 
 
-def _database_message(exc: sa.exc.DBAPIError) -> str:
-    text = str(exc.orig).strip().splitlines()
-    return text[0] if text else type(exc.orig).__name__
+def _driver_error(exc: BaseException) -> BaseException:
+    """The database driver's own exception behind ``exc``."""
+    return exc.orig if isinstance(exc, sa.exc.DBAPIError) and exc.orig is not None else exc
+
+
+def _database_message(exc: BaseException) -> str:
+    text = str(_driver_error(exc)).strip().splitlines()
+    return text[0] if text else type(_driver_error(exc)).__name__
+
+
+def _is_timeout(exc: BaseException) -> bool:
+    orig = _driver_error(exc)
+    if isinstance(orig, sqlite3.OperationalError):
+        return "interrupted" in str(orig)
+    return type(orig).__name__ == "QueryCanceled"
+
+
+def _is_user_error(exc: BaseException) -> bool:
+    """A failure caused by the query itself (bad value, division by zero), not by the
+    server (a lost connection)."""
+    orig = _driver_error(exc)
+    if isinstance(orig, sqlite3.Error):
+        return True
+    sqlstate = getattr(orig, "sqlstate", None)
+    # Class 22: data exception; 42: syntax error or access rule violation.
+    return isinstance(sqlstate, str) and sqlstate[:2] in ("22", "42")
 
 
 class RunningQuery:
@@ -60,7 +84,7 @@ class RunningQuery:
         self,
         *,
         conn: sa.Connection,
-        result: sa.CursorResult[Any],
+        cursor: Any,
         first: Sequence[Any],
         converter: RowConverter,
         maxrec: int,
@@ -69,8 +93,8 @@ class RunningQuery:
         cleanup: Cleanup | None = None,
     ) -> None:
         self._conn = conn
+        self._cursor = cursor
         self._cleanup = cleanup
-        self._result = result
         self._first = first
         self._converter = converter
         self._maxrec = maxrec
@@ -112,28 +136,24 @@ class RunningQuery:
 
     def _fetch(self) -> Sequence[Any]:
         try:
-            return self._result.fetchmany(BATCH_ROWS)
-        except sa.exc.DBAPIError as exc:
+            rows: Sequence[Any] = self._cursor.fetchmany(BATCH_ROWS)
+        except Exception as exc:
             if _is_timeout(exc):
                 raise StreamError(_timeout_message(self._timeout)) from None
-            raise StreamError(f"The query failed: {_database_message(exc)}") from exc
+            if _is_user_error(exc):
+                raise StreamError(f"The query failed: {_database_message(exc)}") from None
+            raise
+        return rows
 
     def close(self) -> None:
         """Release the connection (idempotent); temporary upload tables go with it."""
         if self._conn.closed:
             return
         try:
-            self._result.close()
-        except sa.exc.DBAPIError:
+            self._cursor.close()
+        except Exception:
             log.warning("closing a query's cursor failed", exc_info=True)
         _release(self._conn, self._cleanup)
-
-
-def _is_timeout(exc: sa.exc.DBAPIError) -> bool:
-    orig = exc.orig
-    if isinstance(orig, sqlite3.OperationalError):
-        return "interrupted" in str(orig)
-    return type(orig).__name__ == "QueryCanceled"
 
 
 def _set_limits(conn: sa.Connection, backend: str, deadline: float, timeout: float) -> None:
@@ -156,6 +176,31 @@ def _clear_progress_handler(conn: sa.Connection) -> None:
         raw = conn.connection.dbapi_connection
         if raw is not None:
             raw.set_progress_handler(None, 0)
+
+
+def _execute(conn: sa.Connection, statement: Any, translate: dict[str | None, str | None]) -> Any:
+    """Run ``statement`` on the driver's own cursor, server-side on PostgreSQL.
+
+    Rows then come as plain tuples: SQLAlchemy's Row objects, and its one-row prefetch
+    for streamed results, would cost more than all the rest of the pipeline.
+    """
+    compiled = statement.compile(
+        dialect=conn.dialect,
+        schema_translate_map=translate,
+        render_schema_translate=True,
+        compile_kwargs={"render_postcompile": True},
+    )
+    params = compiled.construct_params()
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    if conn.dialect.name == "postgresql":
+        cursor = raw.cursor(name=f"obscura_{uuid.uuid4().hex}")
+        cursor.execute(compiled.string, params)
+    else:
+        cursor = raw.cursor()
+        positions = compiled.positiontup or ()
+        cursor.execute(compiled.string, [params[name] for name in positions])
+    return cursor
 
 
 def start_query(
@@ -187,23 +232,22 @@ def start_query(
         _set_limits(conn, backend, deadline, timeout)
         if setup is not None:
             cleanup = setup(conn)
-        result = conn.execution_options(stream_results=True).execute(statement)
-        first = result.fetchmany(BATCH_ROWS)
-    except sa.exc.DBAPIError as exc:
+        cursor = _execute(conn, statement, translate)
+        first = cursor.fetchmany(BATCH_ROWS)
+    except Exception as exc:
         _release(conn, cleanup)
         if _is_timeout(exc):
             raise QueryTimeoutError(_timeout_message(timeout)) from None
-        if isinstance(exc, sa.exc.OperationalError) and backend == "postgresql":
-            raise
-        raise UsageError(
-            f"The database could not run this query: {_database_message(exc)}"
-        ) from None
+        if _is_user_error(exc):
+            message = _database_message(exc)
+            raise UsageError(f"The database could not run this query: {message}") from None
+        raise
     except BaseException:
         _release(conn, cleanup)
         raise
     return RunningQuery(
         conn=conn,
-        result=result,
+        cursor=cursor,
         first=first,
         converter=RowConverter(fields),
         maxrec=maxrec,
