@@ -218,6 +218,13 @@ class GeometryTranslation:
         return self.froms[id(source.node)].c[spatial.point_index]
 
     def spatial_predicate(self, call: ast.FunctionCall) -> Expr:
+        """CONTAINS or INTERSECTS as a boolean (index-friendly) predicate."""
+        try:
+            return self._spatial_predicate(call)
+        except UnsupportedGeometryError as exc:
+            raise AdqlSemanticError(str(exc), call.span) from None
+
+    def _spatial_predicate(self, call: ast.FunctionCall) -> Expr:
         first_node, second_node = call.args
         first, first_kind = self.shape(first_node)
         second, second_kind = self.shape(second_node)

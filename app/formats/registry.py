@@ -11,7 +11,7 @@ client asked for, so a request for ``text/xml`` is answered ``text/xml``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeAlias
 
@@ -19,7 +19,7 @@ from app.formats.delimited import write_csv, write_tsv
 from app.formats.fits import write_fits
 from app.formats.parquet import write_parquet
 from app.formats.table import ResultTable
-from app.votable.writer import write_votable
+from app.votable.writer import Info, write_votable
 
 __all__ = [
     "DEFAULT_FORMAT",
@@ -31,7 +31,9 @@ __all__ = [
     "find_format",
 ]
 
-Writer: TypeAlias = Callable[[ResultTable], Iterator[bytes]]
+Writer: TypeAlias = Callable[[ResultTable, Sequence[Info]], Iterator[bytes]]
+"""Writes a result; the INFOs (name, value, content) describe the query, where the format
+has a place for them (VOTable)."""
 """A result writer: the result in, the file's bytes out, chunk by chunk."""
 
 
@@ -58,12 +60,19 @@ class OutputFormat:
     """Aliases that are MIME types of their own: the response is labelled as asked."""
 
 
-def _votable_binary2(table: ResultTable) -> Iterator[bytes]:
-    return write_votable(table, serialization="BINARY2")
+def _votable_binary2(table: ResultTable, infos: Sequence[Info]) -> Iterator[bytes]:
+    return write_votable(table, serialization="BINARY2", infos=infos)
 
 
-def _votable_tabledata(table: ResultTable) -> Iterator[bytes]:
-    return write_votable(table, serialization="TABLEDATA")
+def _votable_tabledata(table: ResultTable, infos: Sequence[Info]) -> Iterator[bytes]:
+    return write_votable(table, serialization="TABLEDATA", infos=infos)
+
+
+def _without_infos(write: Callable[[ResultTable], Iterator[bytes]]) -> Writer:
+    def writer(table: ResultTable, _infos: Sequence[Info]) -> Iterator[bytes]:
+        return write(table)
+
+    return writer
 
 
 DEFAULT_FORMAT = OutputFormat(
@@ -98,28 +107,28 @@ OUTPUT_FORMATS: tuple[OutputFormat, ...] = (
         name="csv",
         mime="text/csv;header=present",
         aliases=("csv", "text/csv", "text/csv;header=present"),
-        writer=write_csv,
+        writer=_without_infos(write_csv),
         extension="csv",
     ),
     OutputFormat(
         name="tsv",
         mime="text/tab-separated-values",
         aliases=("tsv", "text/tab-separated-values"),
-        writer=write_tsv,
+        writer=_without_infos(write_tsv),
         extension="tsv",
     ),
     OutputFormat(
         name="fits",
         mime="application/fits",
         aliases=("fits", "application/fits"),
-        writer=write_fits,
+        writer=_without_infos(write_fits),
         extension="fits",
     ),
     OutputFormat(
         name="parquet",
         mime="application/vnd.apache.parquet",
         aliases=("parquet", "application/vnd.apache.parquet", "application/x-parquet"),
-        writer=write_parquet,
+        writer=_without_infos(write_parquet),
         extension="parquet",
         echoed=("application/x-parquet",),
     ),

@@ -30,7 +30,7 @@ async def _sync(context: RequestContext, params: DaliParameters) -> Response:
     request = parse_tap_request(params, RowLimits(config.tap_default_maxrec, config.tap_max_maxrec))
     service = context.factory.create_tap_service()
     result = await run_in_threadpool(service.start, request, params.parts)
-    chunks = request.output.writer(result)
+    chunks = request.output.writer(result, service.result_infos(request))
 
     def close() -> None:
         closer = getattr(chunks, "close", None)

@@ -133,6 +133,17 @@ class TapService:
             setup=(lambda conn: create_upload_tables(conn, uploads)) if uploads else None,
         )
 
+    def result_infos(self, request: TapRequest) -> list[tuple[str, str, str | None]]:
+        """INFOs describing a result (DALI): the standard, the query, the request's RUNID."""
+        infos: list[tuple[str, str, str | None]] = [
+            ("standardID", "ivo://ivoa.net/std/TAP", None),
+            ("QUERY", request.query, None),
+            ("MAXREC", str(request.maxrec), None),
+        ]
+        if request.runid is not None:
+            infos.append(("RUNID", request.runid, None))
+        return infos
+
     def _read_uploads(
         self, specs: Sequence[UploadSpec], parts: Mapping[str, InlinePart]
     ) -> list[UploadTable]:

@@ -103,6 +103,6 @@ def test_formats_are_complete() -> None:
 
 @pytest.mark.parametrize("fmt", OUTPUT_FORMATS, ids=lambda fmt: fmt.name)
 def test_every_writer_writes(fmt: OutputFormat) -> None:
-    chunks = list(fmt.writer(make_table(SAMPLE_FIELDS, SAMPLE_ROWS)))
+    chunks = list(fmt.writer(make_table(SAMPLE_FIELDS, SAMPLE_ROWS), [("QUERY", "q", None)]))
     assert chunks
     assert all(isinstance(chunk, bytes) for chunk in chunks)

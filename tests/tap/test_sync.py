@@ -156,6 +156,14 @@ async def test_languages(tap_client: httpx.AsyncClient, lang: str) -> None:
         (
             {
                 "LANG": "ADQL",
+                "QUERY": "SELECT obs_id FROM ivoa.ObsCore WHERE "
+                "CONTAINS(POINT(1, 2), REGION('CIRCLE ICRS 1 2 3')) = 1",
+            },
+            "REGION",
+        ),
+        (
+            {
+                "LANG": "ADQL",
                 "QUERY": "SELECT 1 FROM ivoa.ObsCore",
                 "UPLOAD": "t,http://10.0.0.1/x",
             },
@@ -343,3 +351,13 @@ async def test_output_formats(tap_client: httpx.AsyncClient, asked: str, content
     assert len(table) == 7
     assert list(table.colnames) == ["obs_id", "s_ra", "calib_level"]
     assert list(table["obs_id"]) == sorted(table["obs_id"])
+
+
+async def test_result_describes_its_query(tap_client: httpx.AsyncClient) -> None:
+    query = "SELECT TOP 1 obs_id FROM ivoa.ObsCore"
+    response = await _sync(tap_client, LANG="ADQL", QUERY=query, RUNID="run-42", MAXREC="5")
+    infos = {name: value for name, value, _ in _infos(response.content)}
+    assert infos["standardID"] == "ivo://ivoa.net/std/TAP"
+    assert infos["QUERY"] == query
+    assert infos["RUNID"] == "run-42"
+    assert infos["MAXREC"] == "5"
