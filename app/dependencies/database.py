@@ -11,7 +11,12 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.storage.database import archive_schema, create_engine, create_sync_engine
+from app.storage.database import (
+    SERVER_CACHE_MIB,
+    archive_schema,
+    create_engine,
+    create_sync_engine,
+)
 from obscore.catalog import ArchiveCatalog, load_catalog
 from obscore.schema import ArchiveSchema
 
@@ -43,7 +48,9 @@ class DatabaseDependency:
         """Open engines for ``url`` and read the catalog (replacing any previous ones)."""
         await self.aclose()
         engine = create_engine(url, pool_pre_ping=True)
-        sync_engine = create_sync_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        sync_engine = create_sync_engine(
+            url, cache_mib=SERVER_CACHE_MIB, pool_pre_ping=True, pool_size=10, max_overflow=20
+        )
         schema = archive_schema(engine)
         catalog = await asyncio.to_thread(_load_catalog, sync_engine, schema)
         self._resources = DatabaseResources(engine, sync_engine, schema, catalog)

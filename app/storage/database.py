@@ -18,32 +18,48 @@ from app.config import async_database_url, sync_database_url
 from obscore.schema import ArchiveSchema, backend_of, build_schema, schema_translate_map
 from obscore.spatial import register_sqlite_functions
 
-__all__ = ["archive_schema", "create_engine", "create_sync_engine"]
+__all__ = [
+    "LOADER_CACHE_MIB",
+    "SERVER_CACHE_MIB",
+    "archive_schema",
+    "create_engine",
+    "create_sync_engine",
+]
 
 _SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
-    "PRAGMA cache_size=-262144",  # 256 MiB of page cache
     "PRAGMA foreign_keys=ON",
     "PRAGMA case_sensitive_like=ON",  # ADQL's LIKE is case-sensitive; ILIKE is not
 )
 
-
-def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
-    register_sqlite_functions(dbapi_connection)
-    register_adql_functions(dbapi_connection)
-    cursor = dbapi_connection.cursor()
-    try:
-        for pragma in _SQLITE_PRAGMAS:
-            cursor.execute(pragma)
-    finally:
-        cursor.close()
+LOADER_CACHE_MIB = 256
+"""Page cache of a loading connection: index builds want it large."""
+SERVER_CACHE_MIB = 16
+"""Page cache of each of the server's connections. It is private to the connection, and
+a server holds dozens of them: 256 MiB each grew a server streaming a 1 GB archive past
+2 GiB. The operating system's file cache, shared by all, holds the hot pages anyway."""
 
 
-def _configure(engine: sa.Engine) -> sa.Engine:
+def _sqlite_setup(cache_mib: int) -> Any:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        register_sqlite_functions(dbapi_connection)
+        register_adql_functions(dbapi_connection)
+        cursor = dbapi_connection.cursor()
+        try:
+            for pragma in _SQLITE_PRAGMAS:
+                cursor.execute(pragma)
+            cursor.execute(f"PRAGMA cache_size=-{int(cache_mib) * 1024}")
+        finally:
+            cursor.close()
+
+    return on_connect
+
+
+def _configure(engine: sa.Engine, cache_mib: int) -> sa.Engine:
     backend = backend_of(engine.dialect.name)
     if backend == "sqlite":
-        sa.event.listen(engine, "connect", _on_sqlite_connect)
+        sa.event.listen(engine, "connect", _sqlite_setup(cache_mib))
     translate = schema_translate_map(backend)
     return engine.execution_options(schema_translate_map=translate) if translate else engine
 
@@ -53,18 +69,20 @@ def _connect_args(url: str) -> dict[str, Any]:
     return {"check_same_thread": False} if url.startswith("sqlite") else {}
 
 
-def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """An asyncio engine for the server."""
+def create_engine(url: str, *, cache_mib: int = SERVER_CACHE_MIB, **kwargs: Any) -> AsyncEngine:
+    """An asyncio engine for the server (``cache_mib``: SQLite page cache per connection)."""
     url = async_database_url(url)
     engine = create_async_engine(url, connect_args=_connect_args(url), **kwargs)
-    configured = _configure(engine.sync_engine)
+    configured = _configure(engine.sync_engine, cache_mib)
     return AsyncEngine(configured)
 
 
-def create_sync_engine(url: str, **kwargs: Any) -> sa.Engine:
-    """A blocking engine for command-line tools, loaders and benchmarks."""
+def create_sync_engine(url: str, *, cache_mib: int = LOADER_CACHE_MIB, **kwargs: Any) -> sa.Engine:
+    """A blocking engine for the server's streamed queries (pass ``cache_mib``), and for
+    command-line tools, loaders and benchmarks."""
     url = sync_database_url(url)
-    return _configure(sa.create_engine(url, connect_args=_connect_args(url), **kwargs))
+    engine = sa.create_engine(url, connect_args=_connect_args(url), **kwargs)
+    return _configure(engine, cache_mib)
 
 
 def archive_schema(engine: sa.Engine | AsyncEngine) -> ArchiveSchema:

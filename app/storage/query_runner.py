@@ -26,12 +26,18 @@ from app.formats.table import ResultField, StreamError
 from app.storage.arrow_rows import RowConverter
 from obscore.schema import backend_of, schema_translate_map
 
-__all__ = ["BATCH_ROWS", "RunningQuery", "start_query"]
+__all__ = ["BATCH_CELLS", "RunningQuery", "batch_rows", "start_query"]
 
 log = structlog.get_logger("obscura")
 
-BATCH_ROWS = 10_000
-"""Rows per Arrow batch: large enough to vectorise, small enough to keep memory flat."""
+BATCH_CELLS = 100_000
+"""Values per Arrow batch: large enough to vectorise, small enough to keep memory flat
+(a batch lives as Python tuples, Arrow arrays and encoded bytes at once)."""
+
+
+def batch_rows(columns: int) -> int:
+    """Rows per batch for a result of ``columns`` columns (10,000 for 10 columns)."""
+    return max(500, min(20_000, BATCH_CELLS // max(columns, 1)))
 
 UPLOAD_SCHEMA = "tap_upload"
 _UPLOAD_TARGET = {"sqlite": "temp", "postgresql": "pg_temp"}
@@ -101,6 +107,7 @@ class RunningQuery:
         self._deadline = deadline
         self._timeout = timeout
         self._overflow = False
+        self._batch_rows = batch_rows(len(converter.fields))
         self.rows = 0
         """Rows sent so far."""
 
@@ -115,7 +122,7 @@ class RunningQuery:
         return self._overflow
 
     def batches(self) -> Iterator[pa.RecordBatch]:
-        """The rows, as Arrow batches of at most :data:`BATCH_ROWS` rows."""
+        """The rows, as Arrow batches of :func:`batch_rows` rows at most."""
         try:
             rows = self._first
             while rows:
@@ -136,7 +143,7 @@ class RunningQuery:
 
     def _fetch(self) -> Sequence[Any]:
         try:
-            rows: Sequence[Any] = self._cursor.fetchmany(BATCH_ROWS)
+            rows: Sequence[Any] = self._cursor.fetchmany(self._batch_rows)
         except Exception as exc:
             if _is_timeout(exc):
                 raise StreamError(_timeout_message(self._timeout)) from None
@@ -233,7 +240,7 @@ def start_query(
         if setup is not None:
             cleanup = setup(conn)
         cursor = _execute(conn, statement, translate)
-        first = cursor.fetchmany(BATCH_ROWS)
+        first = cursor.fetchmany(batch_rows(len(fields)))
     except Exception as exc:
         _release(conn, cleanup)
         if _is_timeout(exc):
