@@ -39,6 +39,7 @@ def batch_rows(columns: int) -> int:
     """Rows per batch for a result of ``columns`` columns (10,000 for 10 columns)."""
     return max(500, min(20_000, BATCH_CELLS // max(columns, 1)))
 
+
 UPLOAD_SCHEMA = "tap_upload"
 _UPLOAD_TARGET = {"sqlite": "temp", "postgresql": "pg_temp"}
 
