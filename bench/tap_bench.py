@@ -6,7 +6,7 @@ and measures, with httpx as the client:
 
 1. the median and 95th-percentile latency of sync ADQL cone queries (0.1 degree, at
    random positions in the survey area, one client, default VOTable BINARY2 output), and
-   the median number of rows they return;
+   the median and mean number of rows they return;
 2. requests per second of the same queries from ``--clients`` concurrent clients;
 3. rows per second of a ``SELECT TOP 1000000`` result streamed in VOTable BINARY2, CSV
    and Parquet, for 10 typical columns and for ``*``, read fully by the client (CSV line
@@ -18,11 +18,11 @@ Every measurement runs ``--repeat`` times (the machine is shared): the table giv
 best latency and throughput, and the highest memory peak.
 
     .venv/bin/python bench/tap_bench.py [--rows N] [--cones K] [--backend sqlite|postgresql|both]
-        [--clients C] [--seconds S] [--repeat R] [--keep DIR]
+        [--clients C] [--seconds S] [--download-rows N] [--repeat R] [--keep DIR]
 
 ``--keep DIR`` keeps the SQLite file and the PostgreSQL cluster in DIR and reuses them in
-later runs with the same ``--rows``, which saves the load (about 100 s on SQLite and 200 s
-on PostgreSQL for a million rows). Under root, DIR must be reachable by the ``postgres``
+later runs with the same ``--rows``, which saves the load (for a million rows, 60 to 100 s
+on SQLite and 140 to 200 s on PostgreSQL). Under root, DIR must be reachable by the ``postgres``
 user (``/tmp/...`` is).
 """
 
@@ -34,6 +34,7 @@ import itertools
 import platform
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -199,6 +200,7 @@ class ConeLatency:
     median_ms: float
     p95_ms: float
     median_rows: float
+    mean_rows: float
 
 
 def _cone_latency(
@@ -213,7 +215,12 @@ def _cone_latency(
             times.append(1000 * (time.perf_counter() - start))
             bodies.append(body)
     rows = [_votable_rows(b) for b in bodies] if count_rows else [float("nan")]
-    return ConeLatency(statistics.median(times), _percentile(times, 0.95), statistics.median(rows))
+    return ConeLatency(
+        statistics.median(times),
+        _percentile(times, 0.95),
+        statistics.median(rows),
+        statistics.mean(rows),
+    )
 
 
 @dataclass
@@ -375,6 +382,7 @@ def _bench_backend(url: str, args: argparse.Namespace, server_dir: Path) -> Back
         ]
         latency = min(latencies, key=lambda r: r.median_ms)
         latency.median_rows = latencies[0].median_rows
+        latency.mean_rows = latencies[0].mean_rows
         print(f"  cone latency medians (ms): {[round(r.median_ms, 1) for r in latencies]}")
         throughputs = [
             _cone_throughput(server, positions, args.radius, args.clients, args.seconds)
@@ -411,24 +419,42 @@ def _bench_backend(url: str, args: argparse.Namespace, server_dir: Path) -> Back
 # --- the report -------------------------------------------------------------------------
 
 
-def _print_tables(results: dict[str, BackendResult], args: argparse.Namespace) -> None:
+def _revision() -> str:
+    """The checked-out commit, with a note if code outside bench/ and docs/ differs from it."""
+    root = Path(__file__).parents[1]
+
+    def git(*args: str) -> str:
+        result = subprocess.run(
+            ["git", *args], cwd=root, capture_output=True, text=True, check=False
+        )
+        return result.stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench", ":!docs")
+    return f"{commit} + uncommitted changes" if changed else commit
+
+
+def _print_tables(
+    results: dict[str, BackendResult], args: argparse.Namespace, revision: str
+) -> None:
     print(
-        f"\n{platform.node()}: {args.rows:,} rows; best of {args.repeat} runs "
-        f"(memory: highest peak)\n"
+        f"\n{platform.node()}, commit {revision}: {args.rows:,} rows; best of {args.repeat} "
+        "runs (memory: highest peak)\n"
     )
     print(
         f"Sync cone queries (SELECT *, {args.radius} deg, VOTable BINARY2), {args.cones} "
         f"positions; {args.clients} clients for {args.seconds:g} s\n"
     )
     print(
-        "| backend | median (ms) | p95 (ms) | rows per cone (median) "
+        "| backend | median (ms) | p95 (ms) | rows per cone (median) | rows per cone (mean) "
         f"| {args.clients} clients: requests/s | {args.clients} clients: median (ms) |"
     )
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|")
     for name, r in results.items():
         print(
             f"| {name} | {r.latency.median_ms:.1f} | {r.latency.p95_ms:.1f} "
-            f"| {r.latency.median_rows:.0f} | {r.throughput.per_second:.0f} "
+            f"| {r.latency.median_rows:.0f} | {r.latency.mean_rows:.1f} "
+            f"| {r.throughput.per_second:.0f} "
             f"| {r.throughput.median_ms:.0f} |"
         )
     print(f"\nSELECT TOP {args.download_rows:,} streamed, read fully by the client\n")
@@ -469,13 +495,16 @@ def main() -> None:
     }
     chosen = list(backends) if args.backend == "both" else [args.backend]
     results = {}
+    revision = _revision()
     with tempfile.TemporaryDirectory(prefix="tap-bench-server-") as tmp:
         for key in chosen:
             name, database = backends[key]
             with database(args.rows, keep) as url:
                 print(f"{name}:", flush=True)
                 results[name] = _bench_backend(url, args, Path(tmp) / key)
-    _print_tables(results, args)
+    if _revision() != revision:
+        print(f"warning: the checkout changed during the run (from {revision})", file=sys.stderr)
+    _print_tables(results, args, revision)
 
 
 if __name__ == "__main__":

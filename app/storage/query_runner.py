@@ -11,9 +11,9 @@ batch whatever the result's size.
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 import time
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -186,11 +186,38 @@ def _clear_progress_handler(conn: sa.Connection) -> None:
             raw.set_progress_handler(None, 0)
 
 
-def _execute(conn: sa.Connection, statement: Any, translate: dict[str | None, str | None]) -> Any:
-    """Run ``statement`` on the driver's own cursor, server-side on PostgreSQL.
+class _StreamedRows:
+    """PostgreSQL rows in libpq's chunked mode: the server keeps producing rows while
+    Python decodes the last chunk (a server-side cursor makes the two take turns)."""
+
+    def __init__(self, rows: Iterator[Any], cursor: Any) -> None:
+        self._rows = rows
+        self._cursor = cursor
+
+    def fetchmany(self, size: int) -> list[Any]:
+        return list(itertools.islice(self._rows, size))
+
+    def close(self) -> None:
+        close = getattr(self._rows, "close", None)
+        if close is not None:
+            close()  # cancels the query if rows are left
+        self._cursor.close()
+
+
+def _execute(
+    conn: sa.Connection,
+    statement: Any,
+    translate: dict[str | None, str | None],
+    *,
+    chunk: int,
+    binary: bool,
+) -> Any:
+    """Run ``statement`` on the driver's own connection; returns what ``fetchmany``s rows.
 
     Rows then come as plain tuples: SQLAlchemy's Row objects, and its one-row prefetch
-    for streamed results, would cost more than all the rest of the pipeline.
+    for streamed results, would cost more than all the rest of the pipeline. On
+    PostgreSQL they come in chunks of ``chunk`` rows, in binary when ``binary`` (pgSphere
+    types have no binary output, so results with geometry come as text).
     """
     compiled = statement.compile(
         dialect=conn.dialect,
@@ -201,13 +228,12 @@ def _execute(conn: sa.Connection, statement: Any, translate: dict[str | None, st
     params = compiled.construct_params()
     raw = conn.connection.dbapi_connection
     assert raw is not None
+    cursor = raw.cursor()
     if conn.dialect.name == "postgresql":
-        cursor = raw.cursor(name=f"obscura_{uuid.uuid4().hex}")
-        cursor.execute(compiled.string, params)
-    else:
-        cursor = raw.cursor()
-        positions = compiled.positiontup or ()
-        cursor.execute(compiled.string, [params[name] for name in positions])
+        rows = cursor.stream(compiled.string, params, binary=binary, size=chunk)
+        return _StreamedRows(rows, cursor)
+    positions = compiled.positiontup or ()
+    cursor.execute(compiled.string, [params[name] for name in positions])
     return cursor
 
 
@@ -240,8 +266,10 @@ def start_query(
         _set_limits(conn, backend, deadline, timeout)
         if setup is not None:
             cleanup = setup(conn)
-        cursor = _execute(conn, statement, translate)
-        first = cursor.fetchmany(batch_rows(len(fields)))
+        rows_per_batch = batch_rows(len(fields))
+        binary = not any(f.is_array for f in fields)
+        cursor = _execute(conn, statement, translate, chunk=rows_per_batch, binary=binary)
+        first = cursor.fetchmany(rows_per_batch)
     except Exception as exc:
         _release(conn, cleanup)
         if _is_timeout(exc):
