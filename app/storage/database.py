@@ -35,7 +35,7 @@ _SQLITE_PRAGMAS = (
 
 LOADER_CACHE_MIB = 256
 """Page cache of a loading connection: index builds want it large."""
-SERVER_CACHE_MIB = 16
+SERVER_CACHE_MIB = 8
 """Page cache of each of the server's connections. It is private to the connection, and
 a server holds dozens of them: 256 MiB each grew a server streaming a 1 GB archive past
 2 GiB. The operating system's file cache, shared by all, holds the hot pages anyway."""

@@ -361,3 +361,21 @@ async def test_result_describes_its_query(tap_client: httpx.AsyncClient) -> None
     assert infos["QUERY"] == query
     assert infos["RUNID"] == "run-42"
     assert infos["MAXREC"] == "5"
+
+
+async def test_time_limit_after_the_first_byte_ends_the_document(
+    tap_client: httpx.AsyncClient,
+) -> None:
+    # The first rows come at once; the whole result would take far longer than 3 s.
+    query = (
+        "SELECT TOP 100000000 a.calib_level FROM ivoa.ObsCore AS a, ivoa.ObsCore AS b "
+        "WHERE DISTANCE(a.s_ra, a.s_dec, b.s_ra, b.s_dec) > 0.0001"
+    )
+    response = await _sync(tap_client, LANG="ADQL", QUERY=query, MAXREC="100000000")
+    assert response.status_code == 200
+    assert _status(response.content) == ["OK", "ERROR"]
+    infos = _infos(response.content)
+    assert "time limit of 3 s" in infos[-1][2]
+    # Well-formed (parsed above), with rows before the error.
+    assert response.content.index(b'value="ERROR"') > response.content.index(b"</TABLE>")
+    assert response.content.index(b"</STREAM>") - response.content.index(b"<STREAM") > 1000
