@@ -1,0 +1,141 @@
+"""SQL tables of the persistent UWS job store, in the archive's hidden schema.
+
+The tables live in their own ``MetaData`` so that creating them never touches the
+archive's tables, and in the ``obscura`` schema on PostgreSQL (SQLite's engines map it to
+``main``, see ``app/storage/database.py``). They are storage only: the domain model is
+``app.uws.models.Job`` and ``app/storage/jobs.py`` converts between the two.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from typing_extensions import override
+
+from obscore.schema import HIDDEN_SCHEMA
+
+__all__ = [
+    "UtcDateTime",
+    "create_job_tables",
+    "job_metadata",
+    "job_parameter_table",
+    "job_result_table",
+    "job_table",
+]
+
+
+class UtcDateTime(sa.types.TypeDecorator[datetime]):
+    """A timestamp that always comes back as an aware UTC datetime.
+
+    A naive datetime given to it is taken to be UTC, as ``app.uws.models`` does.
+    PostgreSQL stores ``timestamptz``. SQLite has no time zones: values are converted to
+    UTC and stored naive, so that text comparison in SQL still orders them correctly, and
+    they are tagged UTC again when read.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    @override
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    @override
+    def process_result_value(self, value: Any, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, datetime):
+            msg = f"unexpected timestamp value {value!r}"
+            raise TypeError(msg)
+        if value.tzinfo is None:  # SQLite: stored as naive UTC
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+job_metadata = sa.MetaData(schema=HIDDEN_SCHEMA)
+"""The job store's tables, apart from the archive's ``MetaData``."""
+
+# The archive normally creates the schema already; the job store must not depend on the
+# order in which the two are initialised.
+sa.event.listen(
+    job_metadata,
+    "before_create",
+    sa.DDL(f"CREATE SCHEMA IF NOT EXISTS {HIDDEN_SCHEMA}").execute_if(  # type: ignore[no-untyped-call]
+        dialect="postgresql"
+    ),
+)
+
+job_table = sa.Table(
+    "uws_job",
+    job_metadata,
+    sa.Column("job_id", sa.Text, primary_key=True),
+    sa.Column("owner", sa.Text, nullable=True, comment="NULL for anonymous jobs"),
+    sa.Column("phase", sa.Text, nullable=False),
+    sa.Column("run_id", sa.Text, nullable=True),
+    sa.Column("creation_time", UtcDateTime, nullable=False),
+    sa.Column("start_time", UtcDateTime, nullable=True),
+    sa.Column("end_time", UtcDateTime, nullable=True),
+    sa.Column("execution_duration", sa.Integer, nullable=False, comment="seconds, 0 = unlimited"),
+    sa.Column("destruction_time", UtcDateTime, nullable=True),
+    sa.Column("quote", UtcDateTime, nullable=True),
+    sa.Column("error_type", sa.Text, nullable=True),
+    sa.Column("error_message", sa.Text, nullable=True),
+    sa.Column("error_detail", sa.Text, nullable=True, comment="served at {job}/error"),
+    sa.Column("lease_until", UtcDateTime, nullable=True, comment="worker's claim expires"),
+    sa.Column("attempt", sa.Integer, nullable=False, server_default="0"),
+    sa.CheckConstraint(
+        "error_type IS NULL OR error_type IN ('transient', 'fatal')", name="uws_job_error_type"
+    ),
+    sa.Index("uws_job_owner_creation", "owner", "creation_time"),
+    sa.Index("uws_job_destruction", "destruction_time"),
+)
+
+job_parameter_table = sa.Table(
+    "uws_job_parameter",
+    job_metadata,
+    sa.Column(
+        "job_id",
+        sa.Text,
+        sa.ForeignKey(job_table.c.job_id, ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("position", sa.Integer, primary_key=True, comment="order given by the client"),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("by_reference", sa.Boolean, nullable=False, server_default=sa.false()),
+)
+
+job_result_table = sa.Table(
+    "uws_job_result",
+    job_metadata,
+    sa.Column(
+        "job_id",
+        sa.Text,
+        sa.ForeignKey(job_table.c.job_id, ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("position", sa.Integer, primary_key=True, comment="order of the results list"),
+    sa.Column("result_id", sa.Text, nullable=False),
+    sa.Column("href", sa.Text, nullable=False),
+    sa.Column("size", sa.BigInteger, nullable=True, comment="bytes"),
+    sa.Column("mime_type", sa.Text, nullable=True),
+    sa.UniqueConstraint("job_id", "result_id", name="uws_job_result_id"),
+)
+
+
+def create_job_tables(engine: sa.Engine) -> None:
+    """Create the job store's tables and indexes that are missing (idempotent).
+
+    Parameters
+    ----------
+    engine
+        A blocking engine from ``app.storage.database.create_sync_engine``, whose schema
+        translation maps ``obscura`` onto SQLite's ``main``.
+    """
+    with engine.begin() as conn:
+        job_metadata.create_all(conn, checkfirst=True)

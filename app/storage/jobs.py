@@ -1,0 +1,440 @@
+"""The persistent UWS job store: jobs, their parameters and results, on either backend.
+
+Blocking code on a synchronous engine; the server calls it from threads. Every phase
+transition is one conditional ``UPDATE ... WHERE phase IN (...)`` whose row count says
+whether it happened, so two workers (or a worker and an ABORT) can never both win.
+Transitions made by the job's owner take the owner; those made by workers do not.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from types import MappingProxyType
+
+import sqlalchemy as sa
+
+from app.storage.job_tables import job_parameter_table, job_result_table, job_table
+from app.uws.models import ExecutionPhase, Job, JobError, JobParameter, JobResult
+
+__all__ = ["RUNNING_PHASES", "TRANSITIONS", "JobStore"]
+
+P = ExecutionPhase
+
+RUNNING_PHASES = frozenset({P.QUEUED, P.EXECUTING})
+"""Phases that count against a user's limit of running jobs."""
+_UNFINISHED = frozenset(phase for phase in P if not phase.is_final)
+
+TRANSITIONS: Mapping[ExecutionPhase, frozenset[ExecutionPhase]] = MappingProxyType(
+    {
+        P.QUEUED: frozenset({P.PENDING, P.HELD}),
+        P.EXECUTING: frozenset({P.QUEUED}),
+        P.COMPLETED: frozenset({P.EXECUTING}),
+        P.ERROR: _UNFINISHED,
+        P.ABORTED: _UNFINISHED,
+    }
+)
+"""The phase-changing methods' target phases and the phases each may be reached from.
+(Stale EXECUTING jobs reach ERROR through ``fail_stale_executing``.)"""
+
+_job = job_table.c
+_param = job_parameter_table.c
+_result = job_result_table.c
+
+
+def _owned_by(owner: str | None) -> sa.ColumnElement[bool]:
+    # Anonymous jobs (owner NULL) are visible to anonymous requests only.
+    return _job.owner.is_(None) if owner is None else _job.owner == owner
+
+
+def _phases(phases: Iterable[ExecutionPhase]) -> list[str]:
+    return sorted(str(phase) for phase in phases)
+
+
+def _job_from_rows(
+    row: sa.Row[tuple[object, ...]],
+    parameters: Sequence[sa.Row[tuple[object, ...]]],
+    results: Sequence[sa.Row[tuple[object, ...]]],
+) -> Job:
+    """The domain model of one ``uws_job`` row and its parameter and result rows (in
+    order); the only place rows become a ``Job``."""
+    m = row._mapping
+    error = None
+    if m["error_type"] is not None:
+        error = JobError(
+            type=m["error_type"],
+            message=m["error_message"] or "",
+            has_detail=m["error_detail"] is not None,
+        )
+    return Job(
+        job_id=m["job_id"],
+        owner=m["owner"],
+        phase=ExecutionPhase(m["phase"]),
+        run_id=m["run_id"],
+        creation_time=m["creation_time"],
+        start_time=m["start_time"],
+        end_time=m["end_time"],
+        execution_duration=m["execution_duration"],
+        destruction_time=m["destruction_time"],
+        quote=m["quote"],
+        parameters=tuple(
+            JobParameter(id=p.name, value=p.value, by_reference=bool(p.by_reference))
+            for p in parameters
+        ),
+        results=tuple(
+            JobResult(id=r.result_id, href=r.href, size=r.size, mime_type=r.mime_type)
+            for r in results
+        ),
+        error=error,
+    )
+
+
+def _parameter_rows(job_id: str, params: Sequence[JobParameter]) -> list[dict[str, object]]:
+    return [
+        {
+            "job_id": job_id,
+            "position": position,
+            "name": param.id,
+            "value": param.value,
+            "by_reference": param.by_reference,
+        }
+        for position, param in enumerate(params)
+    ]
+
+
+def _result_rows(job_id: str, results: Sequence[JobResult]) -> list[dict[str, object]]:
+    return [
+        {
+            "job_id": job_id,
+            "position": position,
+            "result_id": result.id,
+            "href": result.href,
+            "size": result.size,
+            "mime_type": result.mime_type,
+        }
+        for position, result in enumerate(results)
+    ]
+
+
+def _stored_detail(error: JobError, detail: str | None) -> str | None:
+    # has_detail is derived from the stored detail when reading: a job whose error
+    # claims a detail but was given none serves its message at {job}/error.
+    if detail is not None:
+        return detail
+    return error.message if error.has_detail else None
+
+
+class JobStore:
+    """UWS jobs in the database, read and changed by intent.
+
+    Parameters
+    ----------
+    engine
+        Blocking engine from ``app.storage.database.create_sync_engine`` (its schema
+        translation puts the tables in SQLite's ``main``); the tables must exist, see
+        ``app.storage.job_tables.create_job_tables``.
+    """
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self._engine = engine
+
+    # -- creation and reading ---------------------------------------------------------
+
+    def add(self, job: Job) -> None:
+        """Store a new job with its parameters (and results and error, if any).
+
+        Raises
+        ------
+        sqlalchemy.exc.IntegrityError
+            If a job with the same id exists.
+        """
+        error = job.error
+        with self._engine.begin() as conn:
+            conn.execute(
+                sa.insert(job_table).values(
+                    job_id=job.job_id,
+                    owner=job.owner,
+                    phase=str(job.phase),
+                    run_id=job.run_id,
+                    creation_time=job.creation_time,
+                    start_time=job.start_time,
+                    end_time=job.end_time,
+                    execution_duration=job.execution_duration,
+                    destruction_time=job.destruction_time,
+                    quote=job.quote,
+                    error_type=error.type if error else None,
+                    error_message=error.message if error else None,
+                    error_detail=_stored_detail(error, None) if error else None,
+                    attempt=0,
+                )
+            )
+            if job.parameters:
+                conn.execute(
+                    sa.insert(job_parameter_table), _parameter_rows(job.job_id, job.parameters)
+                )
+            if job.results:
+                conn.execute(sa.insert(job_result_table), _result_rows(job.job_id, job.results))
+
+    def get(self, job_id: str, owner: str | None) -> Job | None:
+        """The job, or None when it does not exist or belongs to someone else."""
+        with self._engine.connect() as conn:
+            row = conn.execute(
+                sa.select(job_table).where(_job.job_id == job_id, _owned_by(owner))
+            ).first()
+            if row is None:
+                return None
+            return self._load(conn, [row])[0]
+
+    def list(
+        self,
+        owner: str | None,
+        phases: Sequence[str] | None = None,
+        after: datetime | None = None,
+        last: int | None = None,
+    ) -> builtins.list[Job]:
+        """The owner's jobs, newest first, filtered as UWS job lists are.
+
+        Parameters
+        ----------
+        owner
+            Whose jobs (None: the anonymous ones).
+        phases
+            Only jobs in one of these phases (``PHASE`` parameters are ORed). ARCHIVED
+            jobs are left out unless asked for here.
+        after
+            Only jobs created strictly after this (aware) time.
+        last
+            At most this many jobs, the most recently created.
+
+        Raises
+        ------
+        ValueError
+            If a phase is not a UWS phase name.
+        """
+        query = sa.select(job_table).where(_owned_by(owner))
+        if phases:
+            query = query.where(_job.phase.in_(_phases(ExecutionPhase(p) for p in phases)))
+        else:
+            query = query.where(_job.phase != str(P.ARCHIVED))
+        if after is not None:
+            query = query.where(_job.creation_time > after)
+        query = query.order_by(_job.creation_time.desc(), _job.job_id.desc())
+        if last is not None:
+            query = query.limit(last)
+        with self._engine.connect() as conn:
+            rows = conn.execute(query).all()
+            return self._load(conn, rows)
+
+    def phase(self, job_id: str) -> ExecutionPhase | None:
+        """The job's phase alone (cheap enough to poll for a blocking ``WAIT``)."""
+        with self._engine.connect() as conn:
+            value = conn.execute(
+                sa.select(_job.phase).where(_job.job_id == job_id)
+            ).scalar_one_or_none()
+        return None if value is None else ExecutionPhase(value)
+
+    def error_detail(self, job_id: str, owner: str | None) -> str | None:
+        """The error document of a failed job (None if it has none or is not visible)."""
+        with self._engine.connect() as conn:
+            value: str | None = conn.execute(
+                sa.select(_job.error_detail).where(_job.job_id == job_id, _owned_by(owner))
+            ).scalar_one_or_none()
+        return value
+
+    def count_active(self, owner: str | None) -> int:
+        """How many of the owner's jobs are QUEUED or EXECUTING."""
+        query = (
+            sa.select(sa.func.count())
+            .select_from(job_table)
+            .where(_owned_by(owner), _job.phase.in_(_phases(RUNNING_PHASES)))
+        )
+        with self._engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    def expired(self, now: datetime) -> builtins.list[str]:
+        """Ids of the jobs whose destruction time has come (``destruction_time <= now``)."""
+        query = (
+            sa.select(_job.job_id)
+            .where(_job.destruction_time <= now)
+            .order_by(_job.destruction_time, _job.job_id)
+        )
+        with self._engine.connect() as conn:
+            return builtins.list(conn.execute(query).scalars())
+
+    # -- changes requested by the owner -----------------------------------------------
+
+    def set_parameters(
+        self, job_id: str, owner: str | None, params: Sequence[JobParameter]
+    ) -> bool:
+        """Replace the job's parameters; refused (False) unless the job is PENDING."""
+        with self._engine.begin() as conn:
+            # A no-op conditional UPDATE takes the row lock first, so the job cannot be
+            # queued between the phase check and the parameter writes.
+            claimed = conn.execute(
+                sa.update(job_table)
+                .where(_job.job_id == job_id, _owned_by(owner), _job.phase == str(P.PENDING))
+                .values(phase=_job.phase)
+            )
+            if claimed.rowcount != 1:
+                return False
+            conn.execute(sa.delete(job_parameter_table).where(_param.job_id == job_id))
+            if params:
+                conn.execute(sa.insert(job_parameter_table), _parameter_rows(job_id, params))
+        return True
+
+    def set_destruction(self, job_id: str, owner: str | None, destruction_time: datetime) -> bool:
+        """Set when the job is to be destroyed (False if it is not the owner's)."""
+        return self._update_owned(job_id, owner, destruction_time=destruction_time)
+
+    def set_execution_duration(self, job_id: str, owner: str | None, seconds: int) -> bool:
+        """Set the job's run time limit in seconds, 0 = unlimited (False if not found)."""
+        return self._update_owned(job_id, owner, execution_duration=seconds)
+
+    def delete(self, job_id: str, owner: str | None) -> bool:
+        """Delete the job, its parameters and its results (False if not the owner's)."""
+        with self._engine.begin() as conn:
+            deleted = conn.execute(
+                sa.delete(job_table).where(_job.job_id == job_id, _owned_by(owner))
+            )
+        return deleted.rowcount == 1
+
+    # -- phase transitions --------------------------------------------------------------
+
+    def mark_queued(self, job_id: str) -> bool:
+        """PENDING (or HELD) → QUEUED; False if the job was in another phase."""
+        return self._transition(job_id, P.QUEUED)
+
+    def mark_executing(self, job_id: str, start_time: datetime, lease_until: datetime) -> bool:
+        """QUEUED → EXECUTING, claiming the job for one worker until ``lease_until``.
+
+        Returns
+        -------
+        bool
+            True for the one caller that claimed the job; False for any other (the job
+            was no longer QUEUED).
+        """
+        return self._transition(
+            job_id,
+            P.EXECUTING,
+            start_time=start_time,
+            lease_until=lease_until,
+            attempt=_job.attempt + 1,
+        )
+
+    def mark_completed(self, job_id: str, end_time: datetime, results: Sequence[JobResult]) -> bool:
+        """EXECUTING → COMPLETED with the job's results; False if it was no longer
+        EXECUTING (aborted, or failed as stale), in which case the results are not stored."""
+        with self._engine.begin() as conn:
+            done = self._transition_in(
+                conn, job_id, P.COMPLETED, end_time=end_time, lease_until=None
+            )
+            if done:
+                conn.execute(sa.delete(job_result_table).where(_result.job_id == job_id))
+                if results:
+                    conn.execute(sa.insert(job_result_table), _result_rows(job_id, results))
+        return done
+
+    def mark_error(
+        self, job_id: str, end_time: datetime, error: JobError, detail: str | None = None
+    ) -> bool:
+        """Any unfinished phase → ERROR; ``detail`` is the document served at
+        ``{job}/error``. False if the job had already finished."""
+        return self._transition(
+            job_id,
+            P.ERROR,
+            end_time=end_time,
+            lease_until=None,
+            error_type=error.type,
+            error_message=error.message,
+            error_detail=_stored_detail(error, detail),
+        )
+
+    def mark_aborted(self, job_id: str, end_time: datetime) -> bool:
+        """Any unfinished phase → ABORTED; False if the job had already finished."""
+        return self._transition(job_id, P.ABORTED, end_time=end_time, lease_until=None)
+
+    def fail_stale_executing(
+        self, now: datetime, message: str, *, all_executing: bool = False
+    ) -> builtins.list[str]:
+        """Put EXECUTING jobs whose worker is gone into ERROR.
+
+        Parameters
+        ----------
+        now
+            Jobs whose lease ended before this are stale; also their end time.
+        message
+            The (transient) error message they get.
+        all_executing
+            Fail every EXECUTING job whatever its lease: at startup no worker of this
+            server can be running any of them.
+
+        Returns
+        -------
+        list of str
+            Ids of the jobs that were failed.
+        """
+        query = sa.update(job_table).where(_job.phase == str(P.EXECUTING))
+        if not all_executing:
+            query = query.where(sa.or_(_job.lease_until.is_(None), _job.lease_until < now))
+        query = query.values(
+            phase=str(P.ERROR),
+            end_time=now,
+            lease_until=None,
+            error_type="transient",
+            error_message=message,
+            error_detail=None,
+        ).returning(_job.job_id)
+        with self._engine.begin() as conn:
+            return sorted(conn.execute(query).scalars())
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def _load(
+        self, conn: sa.Connection, rows: Sequence[sa.Row[tuple[object, ...]]]
+    ) -> builtins.list[Job]:
+        if not rows:
+            return []
+        ids = [row._mapping["job_id"] for row in rows]
+        params: dict[str, builtins.list[sa.Row[tuple[object, ...]]]] = {i: [] for i in ids}
+        results: dict[str, builtins.list[sa.Row[tuple[object, ...]]]] = {i: [] for i in ids}
+        param_rows = conn.execute(
+            sa.select(job_parameter_table)
+            .where(_param.job_id.in_(ids))
+            .order_by(_param.job_id, _param.position)
+        )
+        for prow in param_rows:
+            params[prow.job_id].append(prow)
+        result_rows = conn.execute(
+            sa.select(job_result_table)
+            .where(_result.job_id.in_(ids))
+            .order_by(_result.job_id, _result.position)
+        )
+        for rrow in result_rows:
+            results[rrow.job_id].append(rrow)
+        return [
+            _job_from_rows(row, params[i], results[i]) for row, i in zip(rows, ids, strict=True)
+        ]
+
+    def _update_owned(self, job_id: str, owner: str | None, **values: object) -> bool:
+        with self._engine.begin() as conn:
+            updated = conn.execute(
+                sa.update(job_table).where(_job.job_id == job_id, _owned_by(owner)).values(**values)
+            )
+        return updated.rowcount == 1
+
+    def _transition(self, job_id: str, to: ExecutionPhase, **values: object) -> bool:
+        with self._engine.begin() as conn:
+            return self._transition_in(conn, job_id, to, **values)
+
+    @staticmethod
+    def _transition_in(
+        conn: sa.Connection, job_id: str, to: ExecutionPhase, **values: object
+    ) -> bool:
+        # One conditional UPDATE: the phase check and the change cannot be separated.
+        updated = conn.execute(
+            sa.update(job_table)
+            .where(_job.job_id == job_id, _job.phase.in_(_phases(TRANSITIONS[to])))
+            .values(phase=str(to), **values)
+        )
+        return updated.rowcount == 1
