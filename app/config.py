@@ -135,6 +135,45 @@ class Config(BaseSettings):
         ),
     ] = []
 
+    user_header: Annotated[
+        str,
+        Field(
+            title="Trusted user header",
+            description=(
+                "Request header carrying the authenticated user's name, as set by an "
+                "authenticating proxy in front of the service. Without it, jobs are anonymous."
+            ),
+        ),
+    ] = "X-Auth-Request-User"
+    job_concurrency: Annotated[
+        int,
+        Field(title="Async jobs at once", description="Jobs one process runs at a time.", ge=1),
+    ] = 2
+    job_execution_seconds: Annotated[
+        int,
+        Field(
+            title="Async job time limit",
+            description="Default and largest execution duration of an async job (seconds).",
+            ge=1,
+        ),
+    ] = 3600
+    job_lifetime_seconds: Annotated[
+        int,
+        Field(
+            title="Async job lifetime",
+            description="How long a job and its results are kept (seconds).",
+            ge=60,
+        ),
+    ] = 7 * 24 * 3600
+    job_active_limit: Annotated[
+        int,
+        Field(
+            title="Active jobs per user",
+            description="Queued and executing jobs one user may have at once.",
+            ge=1,
+        ),
+    ] = 10
+
     @field_validator("base_url")
     @classmethod
     def _strip_slash(cls, value: str) -> str:

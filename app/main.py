@@ -11,10 +11,13 @@ from fastapi import FastAPI
 
 from app.config import Config
 from app.dependencies.database import database_dependency
+from app.dependencies.jobs import jobs_dependency
 from app.errors import install_error_handlers
-from app.handlers import root, tap
+from app.factory import Factory
+from app.handlers import root, tap, uws
 from app.storage.archive import count_rows, fill_archive, initialise_archive
 from app.storage.database import create_sync_engine
+from app.storage.jobs import JobStore
 from obscore.demo import DP1_COUNTS, generate_dp1
 
 __all__ = ["create_app", "prepare_archive"]
@@ -53,10 +56,16 @@ def create_app(config: Config | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(prepare_archive, config)
         await database_dependency.initialize(config.effective_database_url)
-        log.info("serving", base_url=config.base_url)
+        database = database_dependency()
+        queued = await jobs_dependency.initialize(config, JobStore(database.sync_engine))
+        factory = Factory(config=config, database=database, jobs=jobs_dependency())
+        for job in queued:
+            factory.create_job_service(job.owner).submit(job)
+        log.info("serving", base_url=config.base_url, queued_jobs=len(queued))
         try:
             yield
         finally:
+            await jobs_dependency.aclose()
             await database_dependency.aclose()
 
     app = FastAPI(
@@ -69,4 +78,5 @@ def create_app(config: Config | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(root.router)
     app.include_router(tap.router)
+    app.include_router(uws.router)
     return app

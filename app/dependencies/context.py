@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 
 from app.config import Config
 from app.dependencies.database import DatabaseResources, database_dependency
+from app.dependencies.jobs import JobResources, jobs_dependency
 from app.factory import Factory
 
 __all__ = ["RequestContext", "context_dependency"]
@@ -21,11 +22,18 @@ class RequestContext:
     request: Request
     config: Config
     factory: Factory
+    user: str | None
+    """The authenticated user, from the trusted header (None: anonymous)."""
 
 
 async def context_dependency(
-    request: Request, database: Annotated[DatabaseResources, Depends(database_dependency)]
+    request: Request,
+    database: Annotated[DatabaseResources, Depends(database_dependency)],
+    jobs: Annotated[JobResources, Depends(jobs_dependency)],
 ) -> RequestContext:
     """Build the request's context."""
     config: Config = request.app.state.config
-    return RequestContext(request, config, Factory(config=config, database=database))
+    user = request.headers.get(config.user_header) or None
+    return RequestContext(
+        request, config, Factory(config=config, database=database, jobs=jobs), user
+    )

@@ -95,7 +95,13 @@ class TapService:
         self._context = context
         self._config = config
 
-    def start(self, request: TapRequest, parts: Mapping[str, InlinePart]) -> RunningQuery:
+    def start(
+        self,
+        request: TapRequest,
+        parts: Mapping[str, InlinePart],
+        *,
+        timeout: float | None = None,
+    ) -> RunningQuery:
         """Compile and start the query; blocking (call it from a worker thread).
 
         Raises
@@ -129,7 +135,7 @@ class TapService:
             statement,
             result_fields(bound.columns),
             maxrec=request.maxrec,
-            timeout=self._config.sync_timeout,
+            timeout=self._config.sync_timeout if timeout is None else timeout,
             setup=(lambda conn: create_upload_tables(conn, uploads)) if uploads else None,
         )
 

@@ -139,6 +139,21 @@ class JobStore:
     def __init__(self, engine: sa.Engine) -> None:
         self._engine = engine
 
+    @property
+    def engine(self) -> sa.Engine:
+        """The database the jobs live in."""
+        return self._engine
+
+    def queued(self) -> builtins.list[Job]:
+        """Every owner's QUEUED jobs, oldest first (to run them after a restart)."""
+        query = (
+            sa.select(job_table)
+            .where(_job.phase == str(P.QUEUED))
+            .order_by(_job.creation_time, _job.job_id)
+        )
+        with self._engine.connect() as conn:
+            return self._load(conn, conn.execute(query).all())
+
     # -- creation and reading ---------------------------------------------------------
 
     def add(self, job: Job) -> None:

@@ -111,6 +111,8 @@ class RunningQuery:
         self._batch_rows = batch_rows(len(converter.fields))
         self.rows = 0
         """Rows sent so far."""
+        self.failure: str | None = None
+        """Why the stream ended early (a user-facing message), if it did."""
 
     @property
     def fields(self) -> Sequence[ResultField]:
@@ -139,6 +141,12 @@ class RunningQuery:
                 if time.monotonic() > self._deadline:
                     raise StreamError(_timeout_message(self._timeout))
                 rows = self._fetch()
+        except StreamError as exc:
+            self.failure = str(exc)
+            raise
+        except Exception:
+            self.failure = "The query failed on the server."
+            raise
         finally:
             self.close()
 

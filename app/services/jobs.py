@@ -1,0 +1,236 @@
+"""UWS 1.1 operations on TAP async jobs: create, list, inspect (with a blocking WAIT),
+run, abort, change, delete. Every operation is scoped to the caller: another user's job
+is indistinguishable from no job (404).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime
+import time
+from collections.abc import Iterator
+
+from app.config import Config
+from app.dependencies.parameters import DaliParameters
+from app.errors import NotFoundError, UsageError
+from app.services.job_runner import InProcessRunner, JobEvents, execute_tap_job
+from app.services.tap import TapService
+from app.services.tap_request import RowLimits
+from app.storage.jobs import JobStore
+from app.storage.result_store import ResultStore
+from app.uws.filters import JobFilter
+from app.uws.models import ExecutionPhase, Job, JobParameter, new_job_id, parse_uws_time
+
+__all__ = ["ASYNC_PATH", "WAIT_MAX_SECONDS", "JobService"]
+
+ASYNC_PATH = "/api/tap/async"
+WAIT_MAX_SECONDS = 60.0
+"""The longest a WAIT blocks (UWS lets the server cap it; -1 means this)."""
+_RECHECK_SECONDS = 1.0
+"""While waiting, how often the phase is re-read, for changes made by other processes."""
+_CONTROL = {"PHASE", "ACTION", "WAIT"}
+
+
+def _now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+class JobService:
+    """TAP async jobs of one user."""
+
+    def __init__(
+        self,
+        *,
+        config: Config,
+        store: JobStore,
+        results: ResultStore,
+        runner: InProcessRunner,
+        events: JobEvents,
+        tap: TapService,
+        owner: str | None,
+    ) -> None:
+        self._config = config
+        self._store = store
+        self._results = results
+        self._runner = runner
+        self._events = events
+        self._tap = tap
+        self.owner = owner
+
+    def job_url(self, job_id: str) -> str:
+        """The job's public URL."""
+        return f"{self._config.base_url}{ASYNC_PATH}/{job_id}"
+
+    def list_url(self) -> str:
+        """The job list's public URL."""
+        return f"{self._config.base_url}{ASYNC_PATH}"
+
+    async def create(self, params: DaliParameters) -> Job:
+        """A new PENDING job with the request's parameters (run at once with PHASE=RUN)."""
+        if params.parts:
+            raise UsageError(
+                "Inline uploads are not yet accepted by async jobs; run the query with "
+                "/api/tap/sync, or upload by URL"
+            )
+        parameters = tuple(
+            JobParameter(name.upper(), value)
+            for name, values in params.values.items()
+            if name.upper() not in _CONTROL
+            for value in values
+        )
+        now = _now()
+        job = Job(
+            job_id=new_job_id(),
+            owner=self.owner,
+            phase=ExecutionPhase.PENDING,
+            run_id=params.one("RUNID"),
+            creation_time=now,
+            start_time=None,
+            end_time=None,
+            execution_duration=self._config.job_execution_seconds,
+            destruction_time=now + datetime.timedelta(seconds=self._config.job_lifetime_seconds),
+            quote=None,
+            parameters=parameters,
+        )
+        await asyncio.to_thread(self._store.add, job)
+        if (params.one("PHASE") or "").upper() == "RUN":
+            await self.run(job.job_id)
+        return job
+
+    async def get(self, job_id: str) -> Job:
+        """The caller's job, or NotFoundError."""
+        job = await asyncio.to_thread(self._store.get, job_id, self.owner)
+        if job is None:
+            raise NotFoundError(f"No job {job_id!r} (it may have been deleted or expired)")
+        return job
+
+    async def wait(self, job_id: str, seconds: float, phase: str | None) -> Job:
+        """The job once its phase differs from ``phase`` (default: its phase now), or
+        after ``seconds`` (capped; negative means the cap). Returns at once unless the
+        job is PENDING, QUEUED or EXECUTING."""
+        job = await self.get(job_id)
+        start = job.phase
+        if phase is not None and phase.upper() != start.value:
+            return job
+        limit = WAIT_MAX_SECONDS if seconds < 0 else min(seconds, WAIT_MAX_SECONDS)
+        deadline = time.monotonic() + limit
+        while job.phase == start and job.phase.is_active:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            event = self._events.event(job_id)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(event.wait(), min(remaining, _RECHECK_SECONDS))
+            job = await self.get(job_id)
+        return job
+
+    async def list(self, filters: JobFilter) -> list[Job]:
+        """The caller's jobs, newest first."""
+        phases = [p.value for p in filters.phases] or None
+        return await asyncio.to_thread(
+            self._store.list, self.owner, phases, filters.after, filters.last
+        )
+
+    async def run(self, job_id: str) -> None:
+        """Queue the job (PHASE=RUN)."""
+        job = await self.get(job_id)
+        if job.phase not in (ExecutionPhase.PENDING, ExecutionPhase.HELD):
+            if job.phase in (ExecutionPhase.QUEUED, ExecutionPhase.EXECUTING):
+                return
+            raise UsageError(f"Job {job_id} is {job.phase.value} and cannot be run again")
+        active = await asyncio.to_thread(self._store.count_active, self.owner)
+        if active >= self._config.job_active_limit:
+            raise UsageError(
+                f"You have {active} jobs queued or executing, the most allowed at once; "
+                "wait for one to finish (or abort one) and run this job again"
+            )
+        if await asyncio.to_thread(self._store.mark_queued, job_id):
+            self._events.notify(job_id)
+            self.submit(job)
+
+    def submit(self, job: Job) -> None:
+        """Hand a queued job to the runner."""
+        config = self._config
+
+        def run() -> None:
+            execute_tap_job(
+                job,
+                store=self._store,
+                results=self._results,
+                tap=self._tap,
+                limits=RowLimits(config.tap_default_maxrec, config.tap_max_maxrec),
+                job_url=self.job_url(job.job_id),
+                notify=self._events.notify,
+            )
+
+        self._runner.submit(run)
+
+    async def abort(self, job_id: str) -> None:
+        """PHASE=ABORT: a job not yet finished ends ABORTED."""
+        await self.get(job_id)
+        if await asyncio.to_thread(self._store.mark_aborted, job_id, _now()):
+            self._events.notify(job_id)
+
+    async def delete(self, job_id: str) -> None:
+        """Delete the job and its results."""
+        await self.get(job_id)
+        await asyncio.to_thread(self._store.mark_aborted, job_id, _now())
+        await asyncio.to_thread(self._store.delete, job_id, self.owner)
+        await asyncio.to_thread(self._results.delete, job_id)
+        self._events.notify(job_id)
+
+    async def set_parameters(self, job_id: str, params: DaliParameters) -> None:
+        """Add or replace parameters while the job is PENDING."""
+        job = await self.get(job_id)
+        given = {name.upper(): values for name, values in params.values.items()}
+        kept = [p for p in job.parameters if p.id not in given]
+        added = [JobParameter(n, v) for n, values in given.items() for v in values]
+        if not await asyncio.to_thread(
+            self._store.set_parameters, job_id, self.owner, [*kept, *added]
+        ):
+            raise UsageError(
+                f"Job {job_id} is {job.phase.value}: parameters change only while PENDING"
+            )
+
+    async def set_destruction(self, job_id: str, value: str) -> None:
+        """DESTRUCTION: only ever earlier than the service's own limit."""
+        job = await self.get(job_id)
+        try:
+            wanted = parse_uws_time(value)
+        except ValueError as exc:
+            raise UsageError(f"DESTRUCTION: {exc}") from None
+        latest = job.creation_time + datetime.timedelta(seconds=self._config.job_lifetime_seconds)
+        await asyncio.to_thread(
+            self._store.set_destruction, job_id, self.owner, min(wanted, latest)
+        )
+
+    async def set_execution_duration(self, job_id: str, value: str) -> None:
+        """EXECUTIONDURATION in seconds, capped by the service's limit (0 = the limit)."""
+        await self.get(job_id)
+        try:
+            seconds = int(value)
+        except ValueError:
+            raise UsageError(f"EXECUTIONDURATION must be whole seconds, not {value!r}") from None
+        if seconds < 0:
+            raise UsageError("EXECUTIONDURATION must not be negative")
+        limit = self._config.job_execution_seconds
+        seconds = limit if seconds == 0 else min(seconds, limit)
+        await asyncio.to_thread(self._store.set_execution_duration, job_id, self.owner, seconds)
+
+    async def result(self, job_id: str, name: str) -> tuple[Iterator[bytes], str | None]:
+        """A result's bytes and its MIME type."""
+        job = await self.get(job_id)
+        found = next((r for r in job.results if r.id == name), None)
+        chunks = None if found is None else self._results.read(job_id, name)
+        if found is None or chunks is None:
+            raise NotFoundError(f"Job {job_id} has no result {name!r}")
+        return chunks, found.mime_type
+
+    async def error_message(self, job_id: str) -> str:
+        """Why the job failed."""
+        job = await self.get(job_id)
+        if job.error is None:
+            raise NotFoundError(f"Job {job_id} has no error (it is {job.phase.value})")
+        detail = await asyncio.to_thread(self._store.error_detail, job_id, self.owner)
+        return detail or job.error.message
