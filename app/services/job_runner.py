@@ -18,7 +18,7 @@ from collections.abc import Callable
 import structlog
 
 from adql import AdqlError
-from app.dependencies.parameters import DaliParameters
+from app.dependencies.parameters import DaliParameters, InlinePart
 from app.errors import ServiceError
 from app.formats.registry import content_type
 from app.services.tap import TapService
@@ -32,6 +32,8 @@ __all__ = ["InProcessRunner", "JobEvents", "execute_tap_job"]
 log = structlog.get_logger("obscura")
 
 RESULT = "result"
+UPLOAD_PREFIX = "upload-"
+"""Stored name prefix of a job's inline upload parts (by-reference parameters)."""
 
 
 def _now() -> datetime.datetime:
@@ -85,9 +87,16 @@ def execute_tap_job(
         return  # aborted, deleted or claimed elsewhere meanwhile
     notify(job.job_id)
     try:
-        params = DaliParameters.from_pairs((p.id, p.value) for p in job.parameters)
+        params = DaliParameters.from_pairs(
+            (p.id, p.value) for p in job.parameters if not p.by_reference
+        )
+        parts = {
+            p.id: InlinePart(p.id, b"".join(results.read(job.job_id, p.value) or []))
+            for p in job.parameters
+            if p.by_reference
+        }
         request = parse_tap_request(params, limits)
-        result = tap.start(request, {}, timeout=float(duration))
+        result = tap.start(request, parts, timeout=float(duration))
         chunks = request.output.writer(result, tap.result_infos(request))
         size = results.write(job.job_id, RESULT, chunks)
         if result.failure is not None:

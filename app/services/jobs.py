@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from app.config import Config
 from app.dependencies.parameters import DaliParameters
 from app.errors import NotFoundError, UsageError
-from app.services.job_runner import InProcessRunner, JobEvents, execute_tap_job
+from app.services.job_runner import UPLOAD_PREFIX, InProcessRunner, JobEvents, execute_tap_job
 from app.services.tap import TapService
 from app.services.tap_request import RowLimits
 from app.storage.jobs import JobStore
@@ -68,20 +68,21 @@ class JobService:
 
     async def create(self, params: DaliParameters) -> Job:
         """A new PENDING job with the request's parameters (run at once with PHASE=RUN)."""
-        if params.parts:
-            raise UsageError(
-                "Inline uploads are not yet accepted by async jobs; run the query with "
-                "/api/tap/sync, or upload by URL"
-            )
+        job_id = new_job_id()
         parameters = tuple(
             JobParameter(name.upper(), value)
             for name, values in params.values.items()
             if name.upper() not in _CONTROL
             for value in values
         )
+        # Inline upload parts are kept with the job's files until it runs.
+        for index, part in enumerate(params.parts.values()):
+            stored = f"{UPLOAD_PREFIX}{index}"
+            await asyncio.to_thread(self._results.write, job_id, stored, [part.content])
+            parameters += (JobParameter(part.name, stored, by_reference=True),)
         now = _now()
         job = Job(
-            job_id=new_job_id(),
+            job_id=job_id,
             owner=self.owner,
             phase=ExecutionPhase.PENDING,
             run_id=params.one("RUNID"),

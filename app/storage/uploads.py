@@ -68,7 +68,9 @@ def _column_type(field: Any) -> tuple[str, str | None, sa.types.TypeEngine[Any]]
         return datatype, arraysize or "*", sa.Text()
     if arraysize is not None:
         return "double", arraysize, sa.Text()
-    if datatype in ("float", "double", "floatComplex", "doubleComplex"):
+    if datatype == "float":
+        return "float", None, sa.Float()
+    if datatype in ("double", "floatComplex", "doubleComplex"):
         return "double", None, sa.Double()
     if datatype == "boolean":
         return "short", None, sa.SmallInteger()
@@ -149,13 +151,16 @@ def _rows(data: Any, keys: Sequence[str]) -> list[dict[str, Any]]:
 def create_upload_tables(conn: sa.Connection, uploads: Sequence[UploadTable]) -> Cleanup:
     """Create and fill the uploads' temporary tables on ``conn``; returns what drops them."""
     for upload in uploads:
-        upload.table.drop(conn, checkfirst=True)
-        upload.table.create(conn)
+        # Unconditional SQL: a reflection check (checkfirst) does not look in the
+        # temporary schema, and a table left by an earlier query on this pooled
+        # connection must go.
+        conn.execute(sa.schema.DropTable(upload.table, if_exists=True))
+        conn.execute(sa.schema.CreateTable(upload.table))
         if upload.rows:
             conn.execute(upload.table.insert(), upload.rows)
 
     def drop(connection: sa.Connection) -> None:
         for upload in uploads:
-            upload.table.drop(connection, checkfirst=True)
+            connection.execute(sa.schema.DropTable(upload.table, if_exists=True))
 
     return drop

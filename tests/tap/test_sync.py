@@ -297,6 +297,14 @@ async def test_upload_is_joinable_with_obscore(tap_client: httpx.AsyncClient) ->
     # Visible only to that query.
     later = await _sync(tap_client, LANG="ADQL", QUERY="SELECT * FROM TAP_UPLOAD.targets")
     assert later.status_code == 400
+    # The same upload again, on a pooled connection that served the first one.
+    for _ in range(3):
+        again = await tap_client.post(
+            "/api/tap/sync",
+            data={"LANG": "ADQL", "QUERY": query, "UPLOAD": "targets,param:targetfile"},
+            files={"targetfile": ("targets.xml", _upload_votable(), "application/x-votable+xml")},
+        )
+        assert again.status_code == 200, again.text
 
 
 async def test_malformed_and_oversized_uploads(tap_client: httpx.AsyncClient) -> None:
