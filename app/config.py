@@ -165,6 +165,14 @@ class Config(BaseSettings):
             ge=60,
         ),
     ] = 7 * 24 * 3600
+    job_sweep_seconds: Annotated[
+        float,
+        Field(
+            title="Expired-job sweep interval",
+            description="Seconds between sweeps deleting jobs past their destruction time.",
+            gt=0,
+        ),
+    ] = 60.0
     job_active_limit: Annotated[
         int,
         Field(

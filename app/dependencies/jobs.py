@@ -44,6 +44,7 @@ class JobsDependency:
 
     def __init__(self) -> None:
         self._resources: JobResources | None = None
+        self._sweeper: asyncio.Task[None] | None = None
 
     async def initialize(self, config: Config, store: JobStore) -> list[Job]:
         """Create the job tables, recover from a previous run; returns the QUEUED jobs
@@ -61,10 +62,38 @@ class JobsDependency:
         results = ResultStore(config.data_dir / "results")
         runner = InProcessRunner(config.job_concurrency)
         self._resources = JobResources(store, results, runner, events)
+        self._sweeper = asyncio.get_running_loop().create_task(
+            self._sweep_forever(config.job_sweep_seconds)
+        )
         return await asyncio.to_thread(store.queued)
 
+    async def _sweep_forever(self, interval: float) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await asyncio.to_thread(self.sweep)
+            except Exception:
+                log.exception("sweeping expired jobs failed")
+
+    def sweep(self) -> list[str]:
+        """Delete the jobs past their destruction time, with their results (blocking)."""
+        resources = self()
+        now = datetime.datetime.now(datetime.UTC)
+        expired = resources.store.expired(now)
+        for job_id in expired:
+            resources.store.mark_aborted(job_id, now)
+            resources.store.delete_expired(job_id)
+            resources.results.delete(job_id)
+            resources.events.notify(job_id)
+        if expired:
+            log.info("expired jobs deleted", jobs=len(expired))
+        return expired
+
     async def aclose(self) -> None:
-        """Stop the runner."""
+        """Stop the sweeper and the runner."""
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            self._sweeper = None
         if self._resources is not None:
             await self._resources.runner.aclose()
             self._resources = None

@@ -306,6 +306,11 @@ class JobStore:
         """Set the job's run time limit in seconds, 0 = unlimited (False if not found)."""
         return self._update_owned(job_id, owner, execution_duration=seconds)
 
+    def delete_expired(self, job_id: str) -> None:
+        """Delete a job whatever its owner (the sweeper's, for expired jobs)."""
+        with self._engine.begin() as conn:
+            conn.execute(sa.delete(job_table).where(_job.job_id == job_id))
+
     def delete(self, job_id: str, owner: str | None) -> bool:
         """Delete the job, its parameters and its results (False if not the owner's)."""
         with self._engine.begin() as conn:
