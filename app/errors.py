@@ -6,7 +6,8 @@
     ├── UsageError             400  the request is wrong (a parameter, the ADQL)
     │   └── UploadError        400  an UPLOAD table could not be read or is too big
     ├── NotFoundError          404
-    └── QueryTimeoutError      400  the query ran past its time limit
+    ├── QueryTimeoutError      400  the query ran past its time limit
+    └── QueryCancelledError    400  the query's async job was aborted
 
 ADQL errors (:class:`adql.AdqlError`) are usage errors: their message, with the query's
 line and a caret, goes to the user unchanged. Anything else is a server fault: logged with
@@ -31,6 +32,7 @@ from app.votable.errors import error_document
 
 __all__ = [
     "NotFoundError",
+    "QueryCancelledError",
     "QueryTimeoutError",
     "ServiceError",
     "UploadError",
@@ -66,6 +68,10 @@ class NotFoundError(ServiceError):
 
 class QueryTimeoutError(ServiceError):
     """The query ran past the service's time limit."""
+
+
+class QueryCancelledError(ServiceError):
+    """The query was cancelled (its async job was aborted)."""
 
 
 def votable_error_response(message: str, status_code: int) -> Response:

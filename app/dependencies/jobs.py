@@ -82,6 +82,7 @@ class JobsDependency:
         expired = resources.store.expired(now)
         for job_id in expired:
             resources.store.mark_aborted(job_id, now)
+            resources.events.cancel(job_id)
             resources.store.delete_expired(job_id)
             resources.results.delete(job_id)
             resources.events.notify(job_id)

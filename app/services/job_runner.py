@@ -24,6 +24,7 @@ from app.formats.registry import content_type
 from app.services.tap import TapService
 from app.services.tap_request import RowLimits, parse_tap_request
 from app.storage.jobs import JobStore
+from app.storage.query_cancel import QueryCancel
 from app.storage.result_store import ResultStore
 from app.uws.models import Job, JobError, JobResult
 
@@ -41,11 +42,27 @@ def _now() -> datetime.datetime:
 
 
 class JobEvents:
-    """Wakes the requests waiting on a job when this process changes its phase."""
+    """Wakes the requests waiting on a job when this process changes its phase, and
+    cancels the queries of this process's running jobs when they are aborted."""
 
     def __init__(self) -> None:
         self._events: dict[str, asyncio.Event] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._running: dict[str, QueryCancel] = {}
+
+    def running(self, job_id: str) -> QueryCancel:
+        """A cancel token for the job's query, while it runs here (thread-safe)."""
+        return self._running.setdefault(job_id, QueryCancel())
+
+    def finished(self, job_id: str) -> None:
+        """The job's query is over."""
+        self._running.pop(job_id, None)
+
+    def cancel(self, job_id: str) -> None:
+        """Stop the job's query if it runs in this process."""
+        token = self._running.pop(job_id, None)
+        if token is not None:
+            token.cancel()
 
     def bind(self, loop: asyncio.AbstractEventLoop) -> None:
         """The loop that waiters run on (notifications may come from worker threads)."""
@@ -76,16 +93,17 @@ def execute_tap_job(
     tap: TapService,
     limits: RowLimits,
     job_url: str,
-    notify: Callable[[str], None],
+    events: JobEvents,
 ) -> None:
     """Run one queued TAP job to its end (blocking)."""
     started = _now()
     duration = job.execution_duration
-    if not store.mark_executing(
-        job.job_id, started, started + datetime.timedelta(seconds=duration)
-    ):
+    lease = started + datetime.timedelta(seconds=duration)
+    cancel = events.running(job.job_id)  # before the claim, so an abort cannot slip between
+    if not store.mark_executing(job.job_id, started, lease):
+        events.finished(job.job_id)
         return  # aborted, deleted or claimed elsewhere meanwhile
-    notify(job.job_id)
+    events.notify(job.job_id)
     try:
         params = DaliParameters.from_pairs(
             (p.id, p.value) for p in job.parameters if not p.by_reference
@@ -96,7 +114,7 @@ def execute_tap_job(
             if p.by_reference
         }
         request = parse_tap_request(params, limits)
-        result = tap.start(request, parts, timeout=float(duration))
+        result = tap.start(request, parts, timeout=float(duration), cancel=cancel)
         chunks = request.output.writer(result, tap.result_infos(request))
         size = results.write(job.job_id, RESULT, chunks)
         if result.failure is not None:
@@ -114,7 +132,8 @@ def execute_tap_job(
         message = "The service failed while running this job; the fault is logged."
         store.mark_error(job.job_id, _now(), JobError("transient", message), message)
     finally:
-        notify(job.job_id)
+        events.finished(job.job_id)
+        events.notify(job.job_id)
 
 
 class InProcessRunner:

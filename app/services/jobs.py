@@ -162,7 +162,7 @@ class JobService:
                 tap=self._tap,
                 limits=RowLimits(config.tap_default_maxrec, config.tap_max_maxrec),
                 job_url=self.job_url(job.job_id),
-                notify=self._events.notify,
+                events=self._events,
             )
 
         self._runner.submit(run)
@@ -171,12 +171,14 @@ class JobService:
         """PHASE=ABORT: a job not yet finished ends ABORTED."""
         await self.get(job_id)
         if await asyncio.to_thread(self._store.mark_aborted, job_id, _now()):
+            self._events.cancel(job_id)
             self._events.notify(job_id)
 
     async def delete(self, job_id: str) -> None:
         """Delete the job and its results."""
         await self.get(job_id)
         await asyncio.to_thread(self._store.mark_aborted, job_id, _now())
+        self._events.cancel(job_id)
         await asyncio.to_thread(self._store.delete, job_id, self.owner)
         await asyncio.to_thread(self._results.delete, job_id)
         self._events.notify(job_id)

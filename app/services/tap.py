@@ -24,6 +24,7 @@ from app.dependencies.parameters import InlinePart
 from app.errors import UploadError, UsageError
 from app.formats.table import ResultField
 from app.services.tap_request import TapRequest, UploadSpec
+from app.storage.query_cancel import QueryCancel
 from app.storage.query_runner import RunningQuery, start_query
 from app.storage.uploads import UploadTable, create_upload_tables, read_upload
 from obscore.catalog import ArchiveCatalog
@@ -101,6 +102,7 @@ class TapService:
         parts: Mapping[str, InlinePart],
         *,
         timeout: float | None = None,
+        cancel: QueryCancel | None = None,
     ) -> RunningQuery:
         """Compile and start the query; blocking (call it from a worker thread).
 
@@ -136,6 +138,7 @@ class TapService:
             result_fields(bound.columns),
             maxrec=request.maxrec,
             timeout=self._config.sync_timeout if timeout is None else timeout,
+            cancel=cancel,
             setup=(lambda conn: create_upload_tables(conn, uploads)) if uploads else None,
         )
 

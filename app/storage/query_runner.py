@@ -21,9 +21,10 @@ import pyarrow as pa
 import sqlalchemy as sa
 import structlog
 
-from app.errors import QueryTimeoutError, UsageError
+from app.errors import QueryCancelledError, QueryTimeoutError, UsageError
 from app.formats.table import ResultField, StreamError
 from app.storage.arrow_rows import RowConverter
+from app.storage.query_cancel import QueryCancel
 from obscore.schema import backend_of, schema_translate_map
 
 __all__ = ["BATCH_CELLS", "RunningQuery", "batch_rows", "start_query"]
@@ -42,6 +43,8 @@ def batch_rows(columns: int) -> int:
 
 UPLOAD_SCHEMA = "tap_upload"
 _UPLOAD_TARGET = {"sqlite": "temp", "postgresql": "pg_temp"}
+
+CANCELLED = "The query was cancelled (its job was aborted or deleted)."
 
 Cleanup = Callable[[sa.Connection], None]
 Setup = Callable[[sa.Connection], Cleanup | None]
@@ -98,10 +101,12 @@ class RunningQuery:
         deadline: float,
         timeout: float,
         cleanup: Cleanup | None = None,
+        cancel: QueryCancel | None = None,
     ) -> None:
         self._conn = conn
         self._cursor = cursor
         self._cleanup = cleanup
+        self._cancel = cancel or QueryCancel()
         self._first = first
         self._converter = converter
         self._maxrec = maxrec
@@ -138,6 +143,8 @@ class RunningQuery:
                     yield self._converter.batch(rows)
                 if self._overflow:
                     return
+                if self._cancel.is_set():
+                    raise StreamError(CANCELLED)
                 if time.monotonic() > self._deadline:
                     raise StreamError(_timeout_message(self._timeout))
                 rows = self._fetch()
@@ -154,6 +161,8 @@ class RunningQuery:
         try:
             rows: Sequence[Any] = self._cursor.fetchmany(self._batch_rows)
         except Exception as exc:
+            if self._cancel.is_set():
+                raise StreamError(CANCELLED) from None
             if _is_timeout(exc):
                 raise StreamError(_timeout_message(self._timeout)) from None
             if _is_user_error(exc):
@@ -172,17 +181,20 @@ class RunningQuery:
         _release(self._conn, self._cleanup)
 
 
-def _set_limits(conn: sa.Connection, backend: str, deadline: float, timeout: float) -> None:
+def _set_limits(
+    conn: sa.Connection, backend: str, deadline: float, timeout: float, cancel: QueryCancel
+) -> None:
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
     if backend == "postgresql":
         conn.execute(sa.text(f"SET LOCAL statement_timeout = {int(timeout * 1000)}"))
         # Geometry in degrees, so the output parser reads the same numbers as on SQLite.
         conn.execute(sa.text("SELECT set_sphere_output('DEG')"))
+        cancel.on_cancel(raw.cancel_safe)
         return
-    raw = conn.connection.dbapi_connection
-    assert raw is not None
 
     def over_time() -> int:
-        return 1 if time.monotonic() > deadline else 0
+        return 1 if cancel.is_set() or time.monotonic() > deadline else 0
 
     raw.set_progress_handler(over_time, 10_000)
 
@@ -253,6 +265,7 @@ def start_query(
     maxrec: int,
     timeout: float,
     setup: Setup | None = None,
+    cancel: QueryCancel | None = None,
 ) -> RunningQuery:
     """Execute ``statement`` (limited to ``maxrec + 1`` rows by its translation) and
     fetch its first batch, so that errors in the query are raised here, before any byte
@@ -271,15 +284,20 @@ def start_query(
     conn = engine.connect().execution_options(schema_translate_map=translate)
     cleanup: Cleanup | None = None
     try:
-        _set_limits(conn, backend, deadline, timeout)
+        cancel = cancel or QueryCancel()
+        _set_limits(conn, backend, deadline, timeout, cancel)
         if setup is not None:
             cleanup = setup(conn)
+        if cancel.is_set():
+            raise QueryCancelledError(CANCELLED)
         rows_per_batch = batch_rows(len(fields))
         binary = not any(f.is_array for f in fields)
         cursor = _execute(conn, statement, translate, chunk=rows_per_batch, binary=binary)
         first = cursor.fetchmany(rows_per_batch)
     except Exception as exc:
         _release(conn, cleanup)
+        if cancel is not None and cancel.is_set():
+            raise QueryCancelledError(CANCELLED) from None
         if _is_timeout(exc):
             raise QueryTimeoutError(_timeout_message(timeout)) from None
         if _is_user_error(exc):
@@ -298,6 +316,7 @@ def start_query(
         deadline=deadline,
         timeout=timeout,
         cleanup=cleanup,
+        cancel=cancel,
     )
 
 
