@@ -28,7 +28,6 @@ __all__ = ["TAP_PATH", "VosiService"]
 
 TAP_PATH = "/api/tap"
 STARTED = datetime.datetime.now(datetime.UTC)
-RETENTION_SECONDS = 7 * 24 * 3600
 
 
 @functools.cache
@@ -51,7 +50,8 @@ class VosiService:
     def capabilities(self) -> bytes:
         """VOSI capabilities with TAPRegExt."""
         config = self._config
-        timeout = int(config.sync_timeout)
+        duration = config.job_execution_seconds
+        lifetime = config.job_lifetime_seconds
         uploads = [UPLOAD_INLINE]
         if config.upload_url_enabled:
             uploads += [UPLOAD_HTTP, UPLOAD_HTTPS]
@@ -61,10 +61,10 @@ class VosiService:
             limits=TapLimits(
                 default_maxrec=config.tap_default_maxrec,
                 hard_maxrec=config.tap_max_maxrec,
-                retention_default=RETENTION_SECONDS,
-                retention_hard=RETENTION_SECONDS,
-                execution_duration_default=timeout,
-                execution_duration_hard=timeout,
+                retention_default=lifetime,
+                retention_hard=lifetime,
+                execution_duration_default=duration,
+                execution_duration_hard=duration,
                 upload_limit_bytes=config.upload_limit_bytes,
             ),
             output_formats=[(f.mime, f.aliases, f.ivo_id) for f in OUTPUT_FORMATS],
