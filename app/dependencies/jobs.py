@@ -24,6 +24,10 @@ __all__ = ["JobResources", "JobsDependency", "jobs_dependency"]
 
 log = structlog.get_logger("obscura")
 
+STALE_MESSAGE = (
+    "The job ran past its execution duration without finishing (its runner may have "
+    "died); it was stopped."
+)
 RESTART_MESSAGE = (
     "The service restarted while this job was executing; its result was lost. Run the query again."
 )
@@ -76,9 +80,16 @@ class JobsDependency:
                 log.exception("sweeping expired jobs failed")
 
     def sweep(self) -> list[str]:
-        """Delete the jobs past their destruction time, with their results (blocking)."""
+        """Delete the jobs past their destruction time, with their results, and end in
+        ERROR the jobs executing past their lease (blocking)."""
         resources = self()
         now = datetime.datetime.now(datetime.UTC)
+        stale = resources.store.fail_stale_executing(now, STALE_MESSAGE)
+        for job_id in stale:
+            resources.events.cancel(job_id)
+            resources.events.notify(job_id)
+        if stale:
+            log.warning("jobs executing past their lease ended in ERROR", jobs=stale)
         expired = resources.store.expired(now)
         for job_id in expired:
             resources.store.mark_aborted(job_id, now)

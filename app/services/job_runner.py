@@ -33,6 +33,9 @@ __all__ = ["InProcessRunner", "JobEvents", "execute_tap_job"]
 log = structlog.get_logger("obscura")
 
 RESULT = "result"
+LEASE_GRACE_SECONDS = 60
+"""How long past its execution duration a job may stay EXECUTING before the sweeper
+ends it (its runner is presumed dead)."""
 UPLOAD_PREFIX = "upload-"
 """Stored name prefix of a job's inline upload parts (by-reference parameters)."""
 
@@ -98,7 +101,8 @@ def execute_tap_job(
     """Run one queued TAP job to its end (blocking)."""
     started = _now()
     duration = job.execution_duration
-    lease = started + datetime.timedelta(seconds=duration)
+    # The query's own time limit ends it first; the lease is the sweeper's backstop.
+    lease = started + datetime.timedelta(seconds=duration + LEASE_GRACE_SECONDS)
     cancel = events.running(job.job_id)  # before the claim, so an abort cannot slip between
     if not store.mark_executing(job.job_id, started, lease):
         events.finished(job.job_id)
