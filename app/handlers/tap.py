@@ -10,10 +10,11 @@ from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from app.dependencies.context import RequestContext, context_dependency
-from app.dependencies.parameters import DaliParameters, parameters_dependency
+from app.dependencies.parameters import parameters_dependency
 from app.errors import NotFoundError
 from app.formats.registry import content_type
 from app.handlers.streaming import stream_in_threads
+from app.parameters import DaliParameters
 from app.services.tap_request import RowLimits, parse_tap_request
 from app.services.vosi import STARTED
 

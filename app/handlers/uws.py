@@ -8,8 +8,9 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response, StreamingResponse
 
 from app.dependencies.context import RequestContext, context_dependency
-from app.dependencies.parameters import DaliParameters, parameters_dependency
+from app.dependencies.parameters import parameters_dependency
 from app.errors import UsageError, votable_error_response
+from app.parameters import DaliParameters
 from app.services.jobs import ASYNC_PATH, JobService
 from app.uws.documents import (
     job_document,

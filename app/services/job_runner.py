@@ -18,9 +18,9 @@ from collections.abc import Callable
 import structlog
 
 from adql import AdqlError
-from app.dependencies.parameters import DaliParameters, InlinePart
 from app.errors import ServiceError
 from app.formats.registry import content_type
+from app.parameters import DaliParameters, InlinePart
 from app.services.tap import TapService
 from app.services.tap_request import RowLimits, parse_tap_request
 from app.storage.jobs import JobStore

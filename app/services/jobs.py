@@ -12,8 +12,8 @@ import time
 from collections.abc import Iterator
 
 from app.config import Config
-from app.dependencies.parameters import DaliParameters
 from app.errors import NotFoundError, UsageError
+from app.parameters import DaliParameters
 from app.services.job_runner import UPLOAD_PREFIX, InProcessRunner, JobEvents, execute_tap_job
 from app.services.tap import TapService
 from app.services.tap_request import RowLimits

@@ -20,9 +20,9 @@ from typing_extensions import override
 
 from adql import OutputColumn, TranslationContext, compile_query
 from app.config import Config
-from app.dependencies.parameters import InlinePart
 from app.errors import UploadError, UsageError
 from app.formats.table import ResultField
+from app.parameters import InlinePart
 from app.services.tap_request import TapRequest, UploadSpec
 from app.storage.query_cancel import QueryCancel
 from app.storage.query_runner import RunningQuery, start_query

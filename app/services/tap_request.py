@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.dependencies.parameters import DaliParameters
 from app.errors import UsageError
 from app.formats.registry import OutputFormat, UnknownFormatError, find_format
+from app.parameters import DaliParameters
 
 __all__ = ["LANGUAGES", "RowLimits", "TapRequest", "UploadSpec", "parse_tap_request"]
 
