@@ -7,9 +7,9 @@ arguments.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Config", "async_database_url", "sync_database_url"]
@@ -145,10 +145,46 @@ class Config(BaseSettings):
             ),
         ),
     ] = "X-Auth-Request-User"
+    job_runner: Annotated[
+        Literal["inprocess", "queue"],
+        Field(
+            title="Where async jobs run",
+            description=(
+                "'inprocess': in the API process (the embedded default). 'queue': on "
+                "`obscura worker` processes, through a task queue in the PostgreSQL database "
+                "(any number of API replicas and workers)."
+            ),
+        ),
+    ] = "inprocess"
     job_concurrency: Annotated[
         int,
-        Field(title="Async jobs at once", description="Jobs one process runs at a time.", ge=1),
+        Field(
+            title="Async jobs at once",
+            description="Jobs one process (API in-process runner, or worker) runs at a time.",
+            ge=1,
+        ),
     ] = 2
+    job_lease_seconds: Annotated[
+        int,
+        Field(
+            title="Job lease",
+            description=(
+                "A running job's runner renews its claim this often (times three); a job "
+                "whose claim lapses (its worker died) is ended in ERROR by the next sweep."
+            ),
+            ge=3,
+        ),
+    ] = 30
+    result_store_url: Annotated[
+        str,
+        Field(
+            title="Result store",
+            description=(
+                "Where async job results are written: a directory or any fsspec URL "
+                "(shared volume, s3://...). Empty: `results` under the data directory."
+            ),
+        ),
+    ] = ""
     job_execution_seconds: Annotated[
         int,
         Field(
@@ -169,7 +205,10 @@ class Config(BaseSettings):
         float,
         Field(
             title="Expired-job sweep interval",
-            description="Seconds between sweeps deleting jobs past their destruction time.",
+            description=(
+                "Seconds between sweeps deleting jobs past their destruction time and "
+                "ending jobs whose runner stopped renewing its lease."
+            ),
             gt=0,
         ),
     ] = 60.0
@@ -191,6 +230,20 @@ class Config(BaseSettings):
     @classmethod
     def _normalise_url(cls, value: str) -> str:
         return async_database_url(value) if value else value
+
+    @model_validator(mode="after")
+    def _queue_needs_postgres(self) -> Config:
+        if self.job_runner == "queue" and not self.effective_database_url.startswith("postgresql"):
+            raise ValueError(
+                "job_runner 'queue' needs a PostgreSQL database_url: the task queue lives "
+                "in the archive's database"
+            )
+        return self
+
+    @property
+    def result_location(self) -> str:
+        """Where job results are stored (directory or fsspec URL)."""
+        return self.result_store_url or str(self.data_dir / "results")
 
     @property
     def effective_database_url(self) -> str:

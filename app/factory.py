@@ -6,16 +6,50 @@ from typing import TYPE_CHECKING
 
 from app.config import Config
 from app.services.archive import ArchiveService
-from app.services.jobs import JobService
+from app.services.job_runner import JobEvents, JobExecutor
+from app.services.jobs import JobService, job_url
 from app.services.tap import TapService
+from app.services.tap_request import RowLimits
 from app.services.vosi import VosiService
 from app.storage.adql import translation_context
+from app.storage.jobs import JobStore
+from app.storage.result_store import ResultStore
 
 if TYPE_CHECKING:
     from app.dependencies.database import DatabaseResources
     from app.dependencies.jobs import JobResources
 
-__all__ = ["Factory"]
+__all__ = ["Factory", "create_job_executor", "create_tap_service"]
+
+
+def create_tap_service(config: Config, database: DatabaseResources) -> TapService:
+    """The TAP query service on the archive."""
+    return TapService(
+        engine=database.sync_engine,
+        catalog=database.catalog,
+        context=translation_context(database.schema, config.base_url),
+        config=config,
+    )
+
+
+def create_job_executor(
+    config: Config,
+    database: DatabaseResources,
+    *,
+    store: JobStore,
+    results: ResultStore,
+    events: JobEvents,
+) -> JobExecutor:
+    """What runs async TAP jobs, in the API process or in a worker."""
+    return JobExecutor(
+        store=store,
+        results=results,
+        tap=create_tap_service(config, database),
+        limits=RowLimits(config.tap_default_maxrec, config.tap_max_maxrec),
+        job_url=lambda job_id: job_url(config.base_url, job_id),
+        events=events,
+        lease_seconds=config.job_lease_seconds,
+    )
 
 
 class Factory:
@@ -32,13 +66,7 @@ class Factory:
 
     def create_tap_service(self) -> TapService:
         """The TAP query service."""
-        database = self._database
-        return TapService(
-            engine=database.sync_engine,
-            catalog=database.catalog,
-            context=translation_context(database.schema, self._config.base_url),
-            config=self._config,
-        )
+        return create_tap_service(self._config, self._database)
 
     def create_job_service(self, owner: str | None) -> JobService:
         """The async job service for ``owner``."""
@@ -49,7 +77,6 @@ class Factory:
             results=jobs.results,
             runner=jobs.runner,
             events=jobs.events,
-            tap=self.create_tap_service(),
             owner=owner,
         )
 

@@ -13,11 +13,9 @@ from app.config import Config
 from app.dependencies.database import database_dependency
 from app.dependencies.jobs import jobs_dependency
 from app.errors import install_error_handlers
-from app.factory import Factory
 from app.handlers import root, tap, uws
 from app.storage.archive import count_rows, fill_archive, initialise_archive
 from app.storage.database import create_sync_engine
-from app.storage.jobs import JobStore
 from obscore.demo import DP1_COUNTS, generate_dp1
 
 __all__ = ["create_app", "prepare_archive"]
@@ -57,11 +55,10 @@ def create_app(config: Config | None = None) -> FastAPI:
         await asyncio.to_thread(prepare_archive, config)
         await database_dependency.initialize(config.effective_database_url)
         database = database_dependency()
-        queued = await jobs_dependency.initialize(config, JobStore(database.sync_engine))
-        factory = Factory(config=config, database=database, jobs=jobs_dependency())
-        for job in queued:
-            factory.create_job_service(job.owner).submit(job)
-        log.info("serving", base_url=config.base_url, queued_jobs=len(queued))
+        queued = await jobs_dependency.initialize(config, database)
+        log.info(
+            "serving", base_url=config.base_url, job_runner=config.job_runner, queued_jobs=queued
+        )
         try:
             yield
         finally:

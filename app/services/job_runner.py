@@ -1,19 +1,28 @@
-"""Where async TAP jobs run: in this process, a bounded number at a time.
+"""Running async TAP jobs: the executor every runner uses, and the in-process runner.
 
-A job runs in a worker thread: claim it (a conditional update, so two runners cannot both
-run it), run the query with the job's execution duration as its time limit, write the
-result to the result store, and record COMPLETED or ERROR. Every phase change wakes the
-requests waiting on the job (:class:`JobEvents`).
+:class:`JobExecutor` runs one job to its end, wherever it is: claim it (a conditional
+update, so two runners can never both run it), keep a short lease on it while the query
+runs, write the result to the result store, and record COMPLETED or ERROR.
 
-This is the embedded runner; the distributed one (procrastinate workers on PostgreSQL) is
-still to come (issue 5).
+The lease is how a job survives its runner's death: :class:`LeaseKeeper` renews it every
+few seconds and stops the query as soon as the job is no longer EXECUTING (aborted or
+deleted, perhaps through another API replica); a job whose lease lapses (its worker was
+killed) is ended in ERROR by the sweeper. The keeper stops renewing once the job's
+execution duration (plus a grace period) is over, so no job stays EXECUTING forever.
+
+The runners, :class:`InProcessRunner` here and the queue in ``app.services.job_queue``,
+only decide where ``JobExecutor.execute`` is called.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime
+import threading
+import time
 from collections.abc import Callable
+from types import TracebackType
+from typing import Protocol
 
 import structlog
 
@@ -26,22 +35,42 @@ from app.services.tap_request import RowLimits, parse_tap_request
 from app.storage.jobs import JobStore
 from app.storage.query_cancel import QueryCancel
 from app.storage.result_store import ResultStore
-from app.uws.models import Job, JobError, JobResult
+from app.uws.models import ExecutionPhase, Job, JobError, JobResult
 
-__all__ = ["InProcessRunner", "JobEvents", "execute_tap_job"]
+__all__ = [
+    "LEASE_GRACE_SECONDS",
+    "UPLOAD_PREFIX",
+    "InProcessRunner",
+    "JobEvents",
+    "JobExecutor",
+    "JobRunner",
+    "LeaseKeeper",
+]
 
 log = structlog.get_logger("obscura")
 
 RESULT = "result"
 LEASE_GRACE_SECONDS = 60
-"""How long past its execution duration a job may stay EXECUTING before the sweeper
-ends it (its runner is presumed dead)."""
+"""How long past its execution duration a job's lease is still renewed (time to write
+the result after the query's own time limit)."""
+CHECK_SECONDS = 1.0
+"""How often a running job's phase is checked (how fast an abort elsewhere stops it)."""
 UPLOAD_PREFIX = "upload-"
 """Stored name prefix of a job's inline upload parts (by-reference parameters)."""
 
 
 def _now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
+
+
+class JobRunner(Protocol):
+    """Somewhere queued jobs run."""
+
+    async def submit(self, job_id: str) -> None:
+        """Run the QUEUED job ``job_id`` when there is room."""
+
+    async def aclose(self) -> None:
+        """Stop taking jobs."""
 
 
 class JobEvents:
@@ -88,74 +117,157 @@ class JobEvents:
             event.set()
 
 
-def execute_tap_job(
-    job: Job,
-    *,
-    store: JobStore,
-    results: ResultStore,
-    tap: TapService,
-    limits: RowLimits,
-    job_url: str,
-    events: JobEvents,
-) -> None:
-    """Run one queued TAP job to its end (blocking)."""
-    started = _now()
-    duration = job.execution_duration
-    # The query's own time limit ends it first; the lease is the sweeper's backstop.
-    lease = started + datetime.timedelta(seconds=duration + LEASE_GRACE_SECONDS)
-    cancel = events.running(job.job_id)  # before the claim, so an abort cannot slip between
-    if not store.mark_executing(job.job_id, started, lease):
-        events.finished(job.job_id)
-        return  # aborted, deleted or claimed elsewhere meanwhile
-    events.notify(job.job_id)
-    try:
-        params = DaliParameters.from_pairs(
-            (p.id, p.value) for p in job.parameters if not p.by_reference
+class LeaseKeeper:
+    """While a job runs: renews its lease and cancels its query once the job is no
+    longer EXECUTING. A context manager around the job's work (a daemon thread)."""
+
+    def __init__(
+        self,
+        store: JobStore,
+        job_id: str,
+        cancel: QueryCancel,
+        *,
+        lease_seconds: float,
+        renew_until: float,
+    ) -> None:
+        self._store = store
+        self._job_id = job_id
+        self._cancel = cancel
+        self._lease = datetime.timedelta(seconds=lease_seconds)
+        self._renew_every = lease_seconds / 3
+        self._renew_until = renew_until  # time.monotonic() after which the lease may lapse
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._keep, name="job-lease", daemon=True)
+
+    def __enter__(self) -> LeaseKeeper:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _keep(self) -> None:
+        next_renewal = time.monotonic() + self._renew_every
+        while not self._stop.wait(CHECK_SECONDS):
+            now = time.monotonic()
+            try:
+                if now >= next_renewal and now < self._renew_until:
+                    alive = self._store.renew_lease(self._job_id, _now() + self._lease)
+                    next_renewal = now + self._renew_every
+                else:
+                    alive = self._store.phase(self._job_id) == ExecutionPhase.EXECUTING
+            except Exception:  # the database may be briefly away; the next tick retries
+                log.warning("checking a running job failed", job_id=self._job_id, exc_info=True)
+                continue
+            if not alive:
+                self._cancel.cancel()
+                return
+
+
+class JobExecutor:
+    """Runs queued TAP jobs to their end (blocking; called by every runner)."""
+
+    def __init__(
+        self,
+        *,
+        store: JobStore,
+        results: ResultStore,
+        tap: TapService,
+        limits: RowLimits,
+        job_url: Callable[[str], str],
+        events: JobEvents,
+        lease_seconds: float,
+    ) -> None:
+        self._store = store
+        self._results = results
+        self._tap = tap
+        self._limits = limits
+        self._job_url = job_url
+        self._events = events
+        self._lease_seconds = lease_seconds
+
+    def execute(self, job_id: str) -> None:
+        """Run the job if it is still QUEUED (otherwise do nothing: it was aborted,
+        deleted or claimed by another runner meanwhile)."""
+        job = self._store.load(job_id)
+        if job is None or job.phase != ExecutionPhase.QUEUED:
+            return
+        started = _now()
+        cancel = self._events.running(job_id)  # before the claim: an abort cannot slip between
+        lease_until = started + datetime.timedelta(seconds=self._lease_seconds)
+        if not self._store.mark_executing(job_id, started, lease_until):
+            self._events.finished(job_id)
+            return
+        self._events.notify(job_id)
+        keeper = LeaseKeeper(
+            self._store,
+            job_id,
+            cancel,
+            lease_seconds=self._lease_seconds,
+            renew_until=time.monotonic() + job.execution_duration + LEASE_GRACE_SECONDS,
         )
-        parts = {
-            p.id: InlinePart(p.id, b"".join(results.read(job.job_id, p.value) or []))
-            for p in job.parameters
-            if p.by_reference
-        }
-        request = parse_tap_request(params, limits)
-        result = tap.start(request, parts, timeout=float(duration), cancel=cancel)
-        chunks = request.output.writer(result, tap.result_infos(request))
-        size = results.write(job.job_id, RESULT, chunks)
-        if result.failure is not None:
-            raise ServiceError(result.failure)
-        mime = content_type(request.output, request.format_asked)
-        store.mark_completed(
-            job.job_id, _now(), [JobResult(RESULT, f"{job_url}/results/{RESULT}", size, mime)]
-        )
-    except (ServiceError, AdqlError) as exc:
-        results.delete(job.job_id)
-        store.mark_error(job.job_id, _now(), JobError("fatal", str(exc)), str(exc))
-    except Exception:
-        log.exception("async job failed", job_id=job.job_id)
-        results.delete(job.job_id)
-        message = "The service failed while running this job; the fault is logged."
-        store.mark_error(job.job_id, _now(), JobError("transient", message), message)
-    finally:
-        events.finished(job.job_id)
-        events.notify(job.job_id)
+        try:
+            with keeper:
+                self._run(job, cancel)
+        finally:
+            self._events.finished(job_id)
+            self._events.notify(job_id)
+
+    def _run(self, job: Job, cancel: QueryCancel) -> None:
+        job_id = job.job_id
+        try:
+            params = DaliParameters.from_pairs(
+                (p.id, p.value) for p in job.parameters if not p.by_reference
+            )
+            parts = {
+                p.id: InlinePart(p.id, b"".join(self._results.read(job_id, p.value) or []))
+                for p in job.parameters
+                if p.by_reference
+            }
+            request = parse_tap_request(params, self._limits)
+            result = self._tap.start(
+                request, parts, timeout=float(job.execution_duration), cancel=cancel
+            )
+            chunks = request.output.writer(result, self._tap.result_infos(request))
+            size = self._results.write(job_id, RESULT, chunks)
+            if result.failure is not None:
+                raise ServiceError(result.failure)
+            mime = content_type(request.output, request.format_asked)
+            href = f"{self._job_url(job_id)}/results/{RESULT}"
+            self._store.mark_completed(job_id, _now(), [JobResult(RESULT, href, size, mime)])
+        except (ServiceError, AdqlError) as exc:
+            self._results.delete(job_id)
+            self._store.mark_error(job_id, _now(), JobError("fatal", str(exc)), str(exc))
+        except Exception:
+            log.exception("async job failed", job_id=job_id)
+            self._results.delete(job_id)
+            message = "The service failed while running this job; the fault is logged."
+            self._store.mark_error(job_id, _now(), JobError("transient", message), message)
 
 
 class InProcessRunner:
-    """Runs jobs as asyncio tasks, each in a worker thread, ``concurrency`` at a time."""
+    """Runs jobs in this process's worker threads, ``concurrency`` at a time."""
 
-    def __init__(self, concurrency: int) -> None:
+    def __init__(self, executor: JobExecutor, concurrency: int) -> None:
+        self._executor = executor
         self._slots = asyncio.Semaphore(concurrency)
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def submit(self, run: Callable[[], None]) -> None:
-        """Start ``run`` (blocking) when a slot is free."""
-        task = asyncio.get_running_loop().create_task(self._run(run))
+    async def submit(self, job_id: str) -> None:
+        """Start the job when a slot is free (returns at once)."""
+        task = asyncio.get_running_loop().create_task(self._run(job_id))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _run(self, run: Callable[[], None]) -> None:
+    async def _run(self, job_id: str) -> None:
         async with self._slots:
-            await asyncio.to_thread(run)
+            await asyncio.to_thread(self._executor.execute, job_id)
 
     async def aclose(self) -> None:
         """Stop waiting for queued jobs (running threads finish on their own)."""

@@ -14,15 +14,13 @@ from collections.abc import Iterator
 from app.config import Config
 from app.errors import NotFoundError, UsageError
 from app.parameters import DaliParameters
-from app.services.job_runner import UPLOAD_PREFIX, InProcessRunner, JobEvents, execute_tap_job
-from app.services.tap import TapService
-from app.services.tap_request import RowLimits
+from app.services.job_runner import UPLOAD_PREFIX, JobEvents, JobRunner
 from app.storage.jobs import JobStore
 from app.storage.result_store import ResultStore
 from app.uws.filters import JobFilter
 from app.uws.models import ExecutionPhase, Job, JobParameter, new_job_id, parse_uws_time
 
-__all__ = ["ASYNC_PATH", "WAIT_MAX_SECONDS", "JobService"]
+__all__ = ["ASYNC_PATH", "WAIT_MAX_SECONDS", "JobService", "job_url"]
 
 ASYNC_PATH = "/api/tap/async"
 WAIT_MAX_SECONDS = 60.0
@@ -36,6 +34,11 @@ def _now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
 
 
+def job_url(base_url: str, job_id: str) -> str:
+    """The public URL of the job ``job_id`` on the service at ``base_url``."""
+    return f"{base_url}{ASYNC_PATH}/{job_id}"
+
+
 class JobService:
     """TAP async jobs of one user."""
 
@@ -45,9 +48,8 @@ class JobService:
         config: Config,
         store: JobStore,
         results: ResultStore,
-        runner: InProcessRunner,
+        runner: JobRunner,
         events: JobEvents,
-        tap: TapService,
         owner: str | None,
     ) -> None:
         self._config = config
@@ -55,12 +57,11 @@ class JobService:
         self._results = results
         self._runner = runner
         self._events = events
-        self._tap = tap
         self.owner = owner
 
     def job_url(self, job_id: str) -> str:
         """The job's public URL."""
-        return f"{self._config.base_url}{ASYNC_PATH}/{job_id}"
+        return job_url(self._config.base_url, job_id)
 
     def list_url(self) -> str:
         """The job list's public URL."""
@@ -148,24 +149,7 @@ class JobService:
             )
         if await asyncio.to_thread(self._store.mark_queued, job_id):
             self._events.notify(job_id)
-            self.submit(job)
-
-    def submit(self, job: Job) -> None:
-        """Hand a queued job to the runner."""
-        config = self._config
-
-        def run() -> None:
-            execute_tap_job(
-                job,
-                store=self._store,
-                results=self._results,
-                tap=self._tap,
-                limits=RowLimits(config.tap_default_maxrec, config.tap_max_maxrec),
-                job_url=self.job_url(job.job_id),
-                events=self._events,
-            )
-
-        self._runner.submit(run)
+            await self._runner.submit(job_id)
 
     async def abort(self, job_id: str) -> None:
         """PHASE=ABORT: a job not yet finished ends ABORTED."""

@@ -201,6 +201,12 @@ class JobStore:
                 return None
             return self._load(conn, [row])[0]
 
+    def load(self, job_id: str) -> Job | None:
+        """The job whatever its owner (for the runners), or None if there is none."""
+        with self._engine.connect() as conn:
+            row = conn.execute(sa.select(job_table).where(_job.job_id == job_id)).first()
+            return None if row is None else self._load(conn, [row])[0]
+
     def list(
         self,
         owner: str | None,
@@ -342,6 +348,11 @@ class JobStore:
             attempt=_job.attempt + 1,
         )
 
+    def renew_lease(self, job_id: str, lease_until: datetime) -> bool:
+        """Extend an EXECUTING job's claim; False if the job is no longer EXECUTING
+        (aborted, deleted, or failed as stale), which tells its runner to stop."""
+        return self._update_in_phase(job_id, P.EXECUTING, lease_until=lease_until)
+
     def mark_completed(self, job_id: str, end_time: datetime, results: Sequence[JobResult]) -> bool:
         """EXECUTING → COMPLETED with the job's results; False if it was no longer
         EXECUTING (aborted, or failed as stale), in which case the results are not stored."""
@@ -440,6 +451,15 @@ class JobStore:
         with self._engine.begin() as conn:
             updated = conn.execute(
                 sa.update(job_table).where(_job.job_id == job_id, _owned_by(owner)).values(**values)
+            )
+        return updated.rowcount == 1
+
+    def _update_in_phase(self, job_id: str, phase: ExecutionPhase, **values: object) -> bool:
+        with self._engine.begin() as conn:
+            updated = conn.execute(
+                sa.update(job_table)
+                .where(_job.job_id == job_id, _job.phase == str(phase))
+                .values(**values)
             )
         return updated.rowcount == 1
 

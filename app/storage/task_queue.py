@@ -1,0 +1,51 @@
+"""The distributed task queue: procrastinate on the archive's PostgreSQL database.
+
+API replicas defer one task per queued job; ``obscura worker`` processes, on any
+machine, take them (``SELECT ... FOR UPDATE SKIP LOCKED`` and LISTEN/NOTIFY inside
+procrastinate). The queue's tables live next to the archive's, created on first use.
+"""
+
+from __future__ import annotations
+
+import procrastinate
+import sqlalchemy as sa
+from procrastinate.schema import SchemaManager
+
+from app.config import sync_database_url
+
+__all__ = ["RUN_TAP_JOB", "ensure_queue_schema", "libpq_conninfo", "queue_app"]
+
+RUN_TAP_JOB = "obscura.run_tap_job"
+"""The task that runs one async TAP job; its one argument is ``job_id``."""
+_SCHEMA_LOCK = 0x0B5C0_0001
+"""Advisory lock key serialising schema creation between processes starting together."""
+
+
+def libpq_conninfo(database_url: str) -> str:
+    """A libpq connection URI for a SQLAlchemy PostgreSQL URL (any driver suffix)."""
+    url = sa.engine.make_url(sync_database_url(database_url))
+    if url.get_backend_name() != "postgresql":
+        raise ValueError(f"the task queue needs PostgreSQL, not {url.get_backend_name()}")
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def queue_app(database_url: str, *, max_connections: int) -> procrastinate.App:
+    """A procrastinate app on the database (open it before use)."""
+    connector = procrastinate.PsycopgConnector(
+        conninfo=libpq_conninfo(database_url), min_size=1, max_size=max_connections
+    )
+    return procrastinate.App(connector=connector)
+
+
+def ensure_queue_schema(engine: sa.Engine) -> bool:
+    """Create procrastinate's tables unless they exist; True if they were created."""
+    with engine.begin() as conn:
+        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
+        exists = conn.execute(sa.select(sa.func.to_regclass("procrastinate_jobs"))).scalar()
+        if exists is not None:
+            return False
+        # The schema script is many statements: run it through the driver as one
+        # simple query (no parameters, so no placeholder processing).
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor.execute(SchemaManager.get_schema())
+    return True
