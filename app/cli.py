@@ -72,6 +72,22 @@ def _load(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+def _worker(config: Config, _args: argparse.Namespace) -> int:
+    import asyncio
+
+    from app.worker import run_worker
+
+    if config.job_runner != "queue":
+        print(
+            "obscura worker: set OBSCURA_JOB_RUNNER=queue (and a PostgreSQL "
+            "OBSCURA_DATABASE_URL) for the API to send jobs to workers",
+            file=sys.stderr,
+        )
+        return 2
+    asyncio.run(run_worker(config))
+    return 0
+
+
 def _init_db(config: Config, _args: argparse.Namespace) -> int:
     from app.main import prepare_archive
 
@@ -113,6 +129,10 @@ def _parser() -> argparse.ArgumentParser:
         help="replace the archive's rows instead of adding to them",
     )
     load.set_defaults(run=_load)
+    worker = commands.add_parser(
+        "worker", help="run async jobs from the PostgreSQL task queue (OBSCURA_JOB_RUNNER=queue)"
+    )
+    worker.set_defaults(run=_worker)
     init = commands.add_parser(
         "init-db", help="create the schema (and, on SQLite, the demo data if the archive is empty)"
     )

@@ -1,4 +1,5 @@
-"""A real ``obscura serve`` process (uvicorn) for end-to-end tests with pyvo and STILTS."""
+"""Real ``obscura serve`` (uvicorn) and ``obscura worker`` processes for end-to-end tests
+with pyvo and STILTS."""
 
 from __future__ import annotations
 
@@ -6,13 +7,14 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
 
 import httpx
 
-__all__ = ["ServerProcess", "free_port"]
+__all__ = ["ServerProcess", "WorkerProcess", "free_port", "obscura_environment"]
 
 
 def free_port() -> int:
@@ -30,6 +32,61 @@ def _rss_kib(pid: int, field: str) -> int:
     raise RuntimeError(f"no {field} for process {pid}")
 
 
+def obscura_environment(
+    database_url: str, data_dir: Path, env: Mapping[str, str] | None, port: int = 0
+) -> dict[str, str]:
+    """This process's environment without its OBSCURA_* settings, plus the test's;
+    "{port}" in a value stands for ``port``."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("OBSCURA_")}
+    environment.update(
+        {
+            "OBSCURA_DATABASE_URL": database_url,
+            "OBSCURA_DATA_DIR": str(data_dir),
+            "OBSCURA_AUTO_DEMO_DATA": "false",
+            "OBSCURA_LOG_LEVEL": "WARNING",
+        }
+    )
+    environment.update({k: v.format(port=port) for k, v in (env or {}).items()})
+    return environment
+
+
+class WorkerProcess:
+    """``obscura worker`` taking jobs from the task queue in ``database_url``."""
+
+    def __init__(
+        self, database_url: str, data_dir: Path, env: Mapping[str, str] | None = None
+    ) -> None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self._log = Path(tempfile.mkstemp(prefix="worker-", suffix=".log", dir=data_dir)[1])
+        self._log_file = self._log.open("w")
+        environment = obscura_environment(
+            database_url, data_dir, {"OBSCURA_JOB_RUNNER": "queue", **(env or {})}
+        )
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "worker"],
+            env=environment,
+            stdout=self._log_file,
+            stderr=subprocess.STDOUT,
+        )
+
+    def output(self) -> str:
+        """What the worker wrote to stdout and stderr so far."""
+        self._log_file.flush()
+        return self._log.read_text()
+
+    def stop(self, seconds: float = 15) -> str:
+        """Stop the worker (killed if it does not stop within ``seconds``); its output."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=seconds)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log_file.close()
+        return self._log.read_text()
+
+
 class ServerProcess:
     """``obscura serve`` on a free port, serving ``database_url``."""
 
@@ -39,17 +96,7 @@ class ServerProcess:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.tap_url = f"{self.url}/api/tap"
-        environment = {k: v for k, v in os.environ.items() if not k.startswith("OBSCURA_")}
-        environment.update(
-            {
-                "OBSCURA_DATABASE_URL": database_url,
-                "OBSCURA_DATA_DIR": str(data_dir),
-                "OBSCURA_AUTO_DEMO_DATA": "false",
-                "OBSCURA_LOG_LEVEL": "WARNING",
-            }
-        )
-        # "{port}" in a value stands for the server's own port (to allow-list itself).
-        environment.update({k: v.format(port=self.port) for k, v in (env or {}).items()})
+        environment = obscura_environment(database_url, data_dir, env, self.port)
         self._log = data_dir / f"server-{self.port}.log"
         data_dir.mkdir(parents=True, exist_ok=True)
         self._log_file = self._log.open("w")
