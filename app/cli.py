@@ -6,6 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
 from app.config import Config
 from app.logging import configure_logging
 
@@ -140,10 +143,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _problem(error: ErrorDetails) -> str:
+    message = error["msg"].removeprefix("Value error, ")
+    if not error["loc"]:
+        return message
+    return f"OBSCURA_{str(error['loc'][0]).upper()}: {message}"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``obscura`` console script."""
     args = _parser().parse_args(argv)
-    config = Config()
+    try:
+        config = Config()
+    except ValidationError as exc:
+        problems = "; ".join(_problem(error) for error in exc.errors())
+        print(f"obscura: the configuration is not usable: {problems}", file=sys.stderr)
+        return 2
     configure_logging(config.log_level)
     code: int = args.run(config, args)
     return code

@@ -235,8 +235,8 @@ class Config(BaseSettings):
     def _queue_needs_postgres(self) -> Config:
         if self.job_runner == "queue" and not self.effective_database_url.startswith("postgresql"):
             raise ValueError(
-                "job_runner 'queue' needs a PostgreSQL database_url: the task queue lives "
-                "in the archive's database"
+                "OBSCURA_JOB_RUNNER=queue needs a PostgreSQL OBSCURA_DATABASE_URL: the task queue "
+                "lives in the archive's database"
             )
         return self
 

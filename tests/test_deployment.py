@@ -43,6 +43,21 @@ def test_api_and_worker_share_one_configuration_understood_by_config() -> None:
     assert "8000:8000" in services["api"]["ports"]  # type: ignore[operator]
 
 
+def test_compose_runs_jobs_on_workers_with_shared_results() -> None:
+    services = _compose()
+    env = services["api"]["environment"]
+    assert isinstance(env, dict)
+    config = Config(**{name.removeprefix("OBSCURA_").lower(): value for name, value in env.items()})
+    assert config.job_runner == "queue"  # valid: the queue needs PostgreSQL, and has it
+    assert "profiles" not in services["worker"]  # started by a plain `docker compose up`
+    # API and workers mount the volume the result store is on.
+    result_dir = config.result_location
+    for name in ("api", "worker"):
+        volumes = services[name]["volumes"]
+        assert isinstance(volumes, list)
+        assert any(result_dir.startswith(str(v).split(":")[1]) for v in volumes)
+
+
 def test_dockerfile_installs_like_the_readme() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
     readme = (ROOT / "README.md").read_text()

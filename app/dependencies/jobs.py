@@ -22,6 +22,7 @@ from app.dependencies.database import DatabaseResources
 from app.factory import create_job_executor
 from app.services.job_queue import QueueRunner
 from app.services.job_runner import InProcessRunner, JobEvents, JobRunner
+from app.storage.job_notifications import listen_phase_changes
 from app.storage.job_tables import create_job_tables
 from app.storage.jobs import JobStore
 from app.storage.result_store import ResultStore
@@ -75,6 +76,7 @@ class JobsDependency:
     def __init__(self) -> None:
         self._resources: JobResources | None = None
         self._sweeper: asyncio.Task[None] | None = None
+        self._listener: asyncio.Task[None] | None = None
 
     async def initialize(self, config: Config, database: DatabaseResources) -> int:
         """Create the job tables, recover from a previous run, submit the QUEUED jobs
@@ -97,9 +99,12 @@ class JobsDependency:
         queued = await asyncio.to_thread(store.queued)
         for job in queued:
             await runner.submit(job.job_id)
-        self._sweeper = asyncio.get_running_loop().create_task(
-            self._sweep_forever(config.job_sweep_seconds)
-        )
+        loop = asyncio.get_running_loop()
+        self._sweeper = loop.create_task(self._sweep_forever(config.job_sweep_seconds))
+        if store.engine.dialect.name == "postgresql":
+            # Phase changes made by workers and other replicas wake this one's waiters.
+            url = config.effective_database_url
+            self._listener = loop.create_task(listen_phase_changes(url, events.notify))
         return len(queued)
 
     async def _sweep_forever(self, interval: float) -> None:
@@ -140,9 +145,10 @@ class JobsDependency:
 
     async def aclose(self) -> None:
         """Stop the sweeper and the runner."""
-        if self._sweeper is not None:
-            self._sweeper.cancel()
-            self._sweeper = None
+        for task in (self._sweeper, self._listener):
+            if task is not None:
+                task.cancel()
+        self._sweeper = self._listener = None
         if self._resources is not None:
             await self._resources.runner.aclose()
             self._resources = None

@@ -24,6 +24,7 @@ __all__ = [
     "archive_schema",
     "create_engine",
     "create_sync_engine",
+    "libpq_conninfo",
 ]
 
 _SQLITE_PRAGMAS = (
@@ -88,3 +89,11 @@ def create_sync_engine(url: str, *, cache_mib: int = LOADER_CACHE_MIB, **kwargs:
 def archive_schema(engine: sa.Engine | AsyncEngine) -> ArchiveSchema:
     """The archive's SQLAlchemy schema for the engine's backend."""
     return build_schema(backend_of(engine.dialect.name))
+
+
+def libpq_conninfo(database_url: str) -> str:
+    """A libpq connection URI for a SQLAlchemy PostgreSQL URL (any driver suffix)."""
+    url = sa.engine.make_url(sync_database_url(database_url))
+    if url.get_backend_name() != "postgresql":
+        raise ValueError(f"the task queue needs PostgreSQL, not {url.get_backend_name()}")
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)

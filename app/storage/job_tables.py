@@ -17,6 +17,7 @@ from typing_extensions import override
 from obscore.schema import HIDDEN_SCHEMA
 
 __all__ = [
+    "PHASE_CHANNEL",
     "UtcDateTime",
     "create_job_tables",
     "job_metadata",
@@ -128,6 +129,24 @@ job_result_table = sa.Table(
 )
 
 
+PHASE_CHANNEL = "obscura_uws_phase"
+"""PostgreSQL notification channel: the id of every job whose phase changed (or that
+was deleted), from whichever process changed it."""
+_DDL_LOCK = 0x0B5C0_0002
+"""Advisory lock key serialising the DDL of processes starting together."""
+_NOTIFY_DDL = (
+    f"""CREATE OR REPLACE FUNCTION {HIDDEN_SCHEMA}.uws_job_notify() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM pg_notify('{PHASE_CHANNEL}', COALESCE(NEW.job_id, OLD.job_id));
+        RETURN NULL;
+    END $$""",
+    f"""CREATE OR REPLACE TRIGGER uws_job_phase_notify
+    AFTER UPDATE OF phase OR DELETE ON {HIDDEN_SCHEMA}.uws_job
+    FOR EACH ROW EXECUTE FUNCTION {HIDDEN_SCHEMA}.uws_job_notify()""",
+)
+
+
 def create_job_tables(engine: sa.Engine) -> None:
     """Create the job store's tables and indexes that are missing (idempotent).
 
@@ -137,5 +156,11 @@ def create_job_tables(engine: sa.Engine) -> None:
         A blocking engine from ``app.storage.database.create_sync_engine``, whose schema
         translation maps ``obscura`` onto SQLite's ``main``.
     """
+    postgres = engine.dialect.name == "postgresql"
     with engine.begin() as conn:
+        if postgres:
+            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_DDL_LOCK)))
         job_metadata.create_all(conn, checkfirst=True)
+        if postgres:  # phase changes are announced on PHASE_CHANNEL
+            for statement in _NOTIFY_DDL:
+                conn.exec_driver_sql(statement)

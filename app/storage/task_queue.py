@@ -11,22 +11,14 @@ import procrastinate
 import sqlalchemy as sa
 from procrastinate.schema import SchemaManager
 
-from app.config import sync_database_url
+from app.storage.database import libpq_conninfo
 
-__all__ = ["RUN_TAP_JOB", "ensure_queue_schema", "libpq_conninfo", "queue_app"]
+__all__ = ["RUN_TAP_JOB", "ensure_queue_schema", "queue_app"]
 
 RUN_TAP_JOB = "obscura.run_tap_job"
 """The task that runs one async TAP job; its one argument is ``job_id``."""
 _SCHEMA_LOCK = 0x0B5C0_0001
 """Advisory lock key serialising schema creation between processes starting together."""
-
-
-def libpq_conninfo(database_url: str) -> str:
-    """A libpq connection URI for a SQLAlchemy PostgreSQL URL (any driver suffix)."""
-    url = sa.engine.make_url(sync_database_url(database_url))
-    if url.get_backend_name() != "postgresql":
-        raise ValueError(f"the task queue needs PostgreSQL, not {url.get_backend_name()}")
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def queue_app(database_url: str, *, max_connections: int) -> procrastinate.App:

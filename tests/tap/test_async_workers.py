@@ -12,6 +12,7 @@ import io
 import os
 import re
 import signal
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -173,3 +174,32 @@ def _doing(engine: sa.Engine) -> int:
     with engine.connect() as conn:
         query = "SELECT COUNT(*) FROM procrastinate_jobs WHERE status = 'doing'"
         return int(conn.exec_driver_sql(query).scalar_one())
+
+
+def test_wait_wakes_at_once_for_another_process_change(cluster: Cluster) -> None:
+    # A WAIT on one API returns as soon as another API aborts the job (PostgreSQL
+    # LISTEN/NOTIFY), not at the waiter's next periodic re-read (once a second); three
+    # rounds make a lucky re-read an unlikely pass.
+    first, second = cluster.apis
+    for _ in range(3):
+        job_id = _submit(first, SLOW)
+        _await_phase(second, job_id, {"EXECUTING"})
+        answered: dict[str, object] = {}
+
+        def wait(job_id: str = job_id, answered: dict[str, object] = answered) -> None:
+            response = httpx.get(
+                f"{second.tap_url}/async/{job_id}",
+                params={"WAIT": "30", "PHASE": "EXECUTING"},
+                timeout=60,
+            )
+            answered["at"] = time.monotonic()
+            answered["body"] = response.text
+
+        waiter = threading.Thread(target=wait)
+        waiter.start()
+        time.sleep(1.5)  # the waiter is blocked in its WAIT by now
+        aborted_at = time.monotonic()
+        httpx.post(f"{first.tap_url}/async/{job_id}/phase", data={"PHASE": "ABORT"}, timeout=30)
+        waiter.join(60)
+        assert "ABORTED" in str(answered["body"])
+        assert float(str(answered["at"])) - aborted_at < 0.3
