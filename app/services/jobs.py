@@ -111,6 +111,9 @@ class JobService:
         """The job once its phase differs from ``phase`` (default: its phase now), or
         after ``seconds`` (capped; negative means the cap). Returns at once unless the
         job is PENDING, QUEUED or EXECUTING."""
+        # The event is taken before each read, so a change right after the read still
+        # wakes this request (an event is replaced only once it has been set).
+        event = self._events.event(job_id)
         job = await self.get(job_id)
         start = job.phase
         if phase is not None and phase.upper() != start.value:
@@ -121,9 +124,9 @@ class JobService:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 break
-            event = self._events.event(job_id)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(event.wait(), min(remaining, _RECHECK_SECONDS))
+            event = self._events.event(job_id)
             job = await self.get(job_id)
         return job
 
