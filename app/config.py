@@ -135,6 +135,18 @@ class Config(BaseSettings):
         ),
     ] = []
 
+    sia_collection: Annotated[
+        str,
+        Field(
+            title="SIA collection label",
+            description=(
+                "The label in the SIA service's path, /api/sia/{label}/query (Rubin's "
+                "dataset label, e.g. dp1)."
+            ),
+            pattern=r"^[A-Za-z0-9_.-]+$",
+        ),
+    ] = "dp1"
+
     user_header: Annotated[
         str,
         Field(

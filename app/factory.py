@@ -8,6 +8,7 @@ from app.config import Config
 from app.services.archive import ArchiveService
 from app.services.job_runner import JobEvents, JobExecutor
 from app.services.jobs import JobService, job_url
+from app.services.sia import SiaService
 from app.services.tap import TapService
 from app.services.tap_request import RowLimits
 from app.services.vosi import VosiService
@@ -67,6 +68,16 @@ class Factory:
     def create_tap_service(self) -> TapService:
         """The TAP query service."""
         return create_tap_service(self._config, self._database)
+
+    def create_sia_service(self) -> SiaService:
+        """The SIA image search service."""
+        database = self._database
+        return SiaService(
+            engine=database.sync_engine,
+            catalog=database.catalog,
+            context=translation_context(database.schema, self._config.base_url),
+            config=self._config,
+        )
 
     def create_job_service(self, owner: str | None) -> JobService:
         """The async job service for ``owner``."""

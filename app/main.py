@@ -13,7 +13,7 @@ from app.config import Config
 from app.dependencies.database import database_dependency
 from app.dependencies.jobs import jobs_dependency
 from app.errors import install_error_handlers
-from app.handlers import root, tap, uws
+from app.handlers import root, sia, tap, uws
 from app.storage.archive import count_rows, fill_archive, initialise_archive
 from app.storage.database import create_sync_engine
 from obscore.demo import DP1_COUNTS, generate_dp1
@@ -76,4 +76,5 @@ def create_app(config: Config | None = None) -> FastAPI:
     app.include_router(root.router)
     app.include_router(tap.router)
     app.include_router(uws.router)
+    app.include_router(sia.router)
     return app

@@ -12,7 +12,14 @@ from app.errors import UsageError
 from app.formats.registry import OutputFormat, UnknownFormatError, find_format
 from app.parameters import DaliParameters
 
-__all__ = ["LANGUAGES", "RowLimits", "TapRequest", "UploadSpec", "parse_tap_request"]
+__all__ = [
+    "LANGUAGES",
+    "RowLimits",
+    "TapRequest",
+    "UploadSpec",
+    "parse_maxrec",
+    "parse_tap_request",
+]
 
 LANGUAGES = ("ADQL", "ADQL-2.0", "ADQL-2.1")
 """Accepted LANG values: ADQL 2.1 understands every valid ADQL 2.0 query."""
@@ -49,7 +56,8 @@ class TapRequest:
     uploads: tuple[UploadSpec, ...]
 
 
-def _maxrec(value: str | None, limits: RowLimits) -> int:
+def parse_maxrec(value: str | None, limits: RowLimits) -> int:
+    """DALI MAXREC: absent means the default, more than the hard limit means the limit."""
     if value is None or not value.strip():
         return limits.default_maxrec
     try:
@@ -122,7 +130,7 @@ def parse_tap_request(params: DaliParameters, limits: RowLimits) -> TapRequest:
         query=query,
         output=output,
         format_asked=format_asked,
-        maxrec=_maxrec(params.one("MAXREC"), limits),
+        maxrec=parse_maxrec(params.one("MAXREC"), limits),
         runid=runid,
         uploads=_uploads(params.all("UPLOAD")),
     )

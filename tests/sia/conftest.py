@@ -1,0 +1,46 @@
+"""SIA fixtures: the application in-process on each backend, and a real server."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+
+from app.config import Config
+from app.main import create_app
+from tests.support.server import ServerProcess
+
+BASE_URL = "https://archive.example.org"
+QUERY_PATH = "/api/sia/dp1/query"
+
+
+@pytest.fixture(scope="session")
+async def sia_client(
+    demo_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client for the application in-process, over the demo data, per backend."""
+    config = Config(
+        database_url=demo_url,
+        data_dir=tmp_path_factory.mktemp("sia"),
+        auto_demo_data=False,
+        base_url=BASE_URL,
+    )
+    application = create_app(config)
+    async with LifespanManager(application):
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            yield client
+
+
+@pytest.fixture(scope="session")
+def sia_server(demo_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """``obscura serve`` over the demo data, per backend (SIA at ``{url}/api/sia/dp1``)."""
+    server = ServerProcess(demo_url, Path(tmp_path_factory.mktemp("sia-server")))
+    try:
+        yield server
+    finally:
+        output = server.stop()
+        assert "Traceback" not in output, output
