@@ -74,6 +74,7 @@ class Factory:
         database = self._database
         return SiaService(
             engine=database.sync_engine,
+            table=database.schema.obscore,
             catalog=database.catalog,
             context=translation_context(database.schema, self._config.base_url),
             config=self._config,

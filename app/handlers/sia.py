@@ -45,12 +45,12 @@ def _check_collection(context: RequestContext, collection: str) -> str:
 
 
 async def _query(context: RequestContext, collection: str, params: DaliParameters) -> Response:
-    _check_collection(context, collection)
+    service_url = _check_collection(context, collection)
     config = context.config
     request = parse_sia_request(params, RowLimits(config.tap_default_maxrec, config.tap_max_maxrec))
     service = context.factory.create_sia_service()
     result = await run_in_threadpool(service.start, request)
-    chunks = request.output.writer(result, service.result_infos(request))
+    chunks = await run_in_threadpool(service.write, request, result, service_url)
 
     def close() -> None:
         closer = getattr(chunks, "close", None)

@@ -7,6 +7,7 @@ messages start with the SIA fault names (``UsageFault: ...``, ``TransientFault: 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -15,15 +16,31 @@ import structlog
 from adql import AdqlError, TranslationContext, compile_query
 from app.config import Config
 from app.errors import QueryTimeoutError, ServiceError, UsageError
-from app.formats.registry import OutputFormat, UnknownFormatError, find_format
+from app.formats.registry import OUTPUT_FORMATS, OutputFormat, UnknownFormatError, find_format
 from app.parameters import DaliParameters
 from app.services.tap import result_fields
 from app.services.tap_request import RowLimits, parse_maxrec
 from app.storage.query_runner import RunningQuery, start_query
+from app.storage.sia_domains import Domain, parameter_domains
+from app.votable.service_descriptor import InputParam, service_descriptor
+from app.votable.writer import Serialization, write_votable
 from obscore.catalog import ArchiveCatalog
-from sia import SiaParameterError, SiaQuery, parse_query, to_adql
+from sia import (
+    SIA_PARAMETERS,
+    Kind,
+    SiaParameter,
+    SiaParameterError,
+    SiaQuery,
+    parse_query,
+    to_adql,
+)
+from sia.parameters import POL_STATES
 
 __all__ = ["SIA_STANDARD_ID", "SiaRequest", "SiaService", "parse_sia_request"]
+
+_SERIALIZATIONS: dict[str, Serialization] = {"votable": "BINARY2", "votable/td": "TABLEDATA"}
+"""Output formats that carry the self-description (the VOTable ones)."""
+_UCDS = {"POS": "pos.outline;obs", "BAND": "em.wl", "TIME": "time.epoch;obs"}
 
 log = structlog.get_logger("obscura")
 
@@ -64,6 +81,32 @@ def parse_sia_request(params: DaliParameters, limits: RowLimits) -> SiaRequest:
     return SiaRequest(query, to_adql(query), output, format_asked, maxrec)
 
 
+def _input_param(spec: SiaParameter, domain: Domain) -> InputParam:
+    """A query parameter as the self-description declares it."""
+    numeric = spec.kind in (Kind.OVERLAP, Kind.INTERVAL)
+    options = domain.options
+    if spec.kind is Kind.POLARIZATION:
+        options = tuple((state, state) for state in POL_STATES)
+    if numeric:
+        datatype, arraysize = "double", "2"
+    elif spec.kind is Kind.INTEGER:
+        datatype, arraysize = "int", None
+    else:
+        datatype, arraysize = "char", "*"
+    return InputParam(
+        name=spec.name,
+        datatype=datatype,
+        arraysize=arraysize,
+        xtype=spec.xtype,
+        unit=None if spec.kind is Kind.SHAPE else spec.unit,
+        ucd=_UCDS.get(spec.name),
+        description=spec.description,
+        options=options,
+        minimum=domain.minimum,
+        maximum=domain.maximum,
+    )
+
+
 class SiaService:
     """Searches the archive's images."""
 
@@ -71,11 +114,13 @@ class SiaService:
         self,
         *,
         engine: sa.Engine,
+        table: sa.Table,
         catalog: ArchiveCatalog,
         context: TranslationContext,
         config: Config,
     ) -> None:
         self._engine = engine
+        self._table = table
         self._catalog = catalog
         self._context = context
         self._config = config
@@ -114,3 +159,42 @@ class SiaService:
             ("QUERY", request.adql, "The equivalent TAP query over ivoa.ObsCore"),
             ("MAXREC", str(request.maxrec), None),
         ]
+
+    def write(self, request: SiaRequest, result: RunningQuery, service_url: str) -> Iterator[bytes]:
+        """The response body; with ``MAXREC=0`` in a VOTable format, the service's
+        self-description comes before the (empty) results."""
+        infos = self.result_infos(request)
+        serialization = _SERIALIZATIONS.get(request.output.name)
+        if request.maxrec != 0 or serialization is None:
+            return request.output.writer(result, infos)
+        preamble = self.descriptor(service_url)
+        return write_votable(result, serialization=serialization, infos=infos, preamble=preamble)
+
+    def descriptor(self, service_url: str) -> str:
+        """The self-description: every input parameter, with the options and ranges the
+        archive holds (blocking: reads the archive, cached)."""
+        domains = parameter_domains(self._engine, self._table)
+        params = [_input_param(spec, domains.get(spec.name, Domain())) for spec in SIA_PARAMETERS]
+        limits = self._config
+        params += [
+            InputParam(
+                "MAXREC",
+                "int",
+                description=f"Most rows to return (default {limits.tap_default_maxrec:,})",
+                minimum=0,
+                maximum=limits.tap_max_maxrec,
+            ),
+            InputParam(
+                "RESPONSEFORMAT",
+                "char",
+                "*",
+                description="Output format (default VOTable)",
+                options=tuple((f.name, f.mime) for f in OUTPUT_FORMATS),
+            ),
+        ]
+        return service_descriptor(
+            standard_id=SIA_STANDARD_ID,
+            access_url=f"{service_url}/query",
+            description="SIA 2.0 image search over the archive's ObsCore table (ivoa.ObsCore)",
+            params=params,
+        )

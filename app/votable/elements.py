@@ -9,13 +9,17 @@ from app.formats.columns import declared_arraysize
 from app.formats.table import ResultField
 
 __all__ = [
+    "COOSYS_ID",
     "DOCUMENT_END",
+    "TIMESYS_ID",
     "VOTABLE_NAMESPACE",
     "document_start",
     "escape_attribute",
     "escape_text",
     "field_element",
     "info_element",
+    "reference_systems",
+    "system_of",
     "table_start",
 ]
 
@@ -50,16 +54,49 @@ def escape_attribute(text: str) -> str:
     return _NOT_XML.sub("?", text).translate(_ATTRIBUTE_ESCAPES)
 
 
-def document_start() -> str:
-    """The XML declaration and the opening VOTABLE and results RESOURCE elements."""
+def document_start(preamble: str = "") -> str:
+    """The XML declaration and the opening VOTABLE and results RESOURCE elements, with
+    ``preamble`` (whole elements, such as a service descriptor RESOURCE) between them."""
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<VOTABLE version="1.4" xmlns="http://www.ivoa.net/xml/VOTable/v1.3"'
         ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
         ' xsi:schemaLocation="http://www.ivoa.net/xml/VOTable/v1.3'
         ' http://www.ivoa.net/xml/VOTable/VOTable-1.4.xsd">\n'
+        f"{preamble}"
         '<RESOURCE type="results">\n'
     )
+
+
+COOSYS_ID = "coosys"
+TIMESYS_ID = "timesys"
+_SYSTEMS = {
+    COOSYS_ID: f'<COOSYS ID="{COOSYS_ID}" system="ICRS"/>\n',
+    TIMESYS_ID: (
+        f'<TIMESYS ID="{TIMESYS_ID}" timeorigin="MJD-origin" timescale="UTC"'
+        ' refposition="TOPOCENTER"/>\n'
+    ),
+}
+
+
+def system_of(field: ResultField) -> str | None:
+    """The reference system a field's values are in: ICRS positions and footprints
+    (UCD ``pos.eq...`` or ``pos.outline...``), or MJD times (``time.start``/``time.end``/
+    ``time.epoch`` in days); None for anything else."""
+    words = (field.ucd or "").lower().split(";")
+    first = words[0]
+    if first.startswith(("pos.eq", "pos.outline")):
+        return COOSYS_ID
+    if first in ("time.start", "time.end", "time.epoch") and field.unit == "d":
+        return TIMESYS_ID
+    return None
+
+
+def reference_systems(fields: Sequence[ResultField]) -> str:
+    """The COOSYS and TIMESYS elements the fields refer to (the archive's positions are
+    ICRS, its times MJD in UTC)."""
+    used = {system_of(f) for f in fields}
+    return "".join(element for key, element in _SYSTEMS.items() if key in used)
 
 
 def info_element(name: str, value: str, content: str | None = None) -> str:
@@ -80,6 +117,7 @@ def field_element(field: ResultField) -> str:
         ("unit", field.unit),
         ("ucd", field.ucd),
         ("utype", field.utype),
+        ("ref", system_of(field)),
     ]
     text = " ".join(f'{key}="{escape_attribute(value)}"' for key, value in attributes if value)
     if not field.description:

@@ -21,7 +21,13 @@ from app.formats.columns import check_fields
 from app.formats.source import DEFAULT_CHUNK_ROWS, result_chunks
 from app.formats.table import ResultField, ResultTable, StreamError
 from app.votable.binary2 import Base64Stream, Binary2Encoder
-from app.votable.elements import DOCUMENT_END, document_start, info_element, table_start
+from app.votable.elements import (
+    DOCUMENT_END,
+    document_start,
+    info_element,
+    reference_systems,
+    table_start,
+)
 from app.votable.tabledata import TabledataEncoder
 
 __all__ = ["DEFAULT_CHUNK_ROWS", "GENERIC_ERROR", "Info", "Serialization", "write_votable"]
@@ -46,6 +52,7 @@ def write_votable(
     serialization: Serialization = "BINARY2",
     infos: Sequence[Info] = (),
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    preamble: str = "",
 ) -> Iterator[bytes]:
     """Stream ``table`` as a VOTable 1.4 document.
 
@@ -59,6 +66,8 @@ def write_votable(
         Extra INFO elements of the results RESOURCE, after ``QUERY_STATUS``.
     chunk_rows
         Largest number of rows encoded per chunk (larger batches are sliced).
+    preamble
+        Whole elements to put before the results RESOURCE (a service descriptor).
 
     Yields
     ------
@@ -86,7 +95,7 @@ def write_votable(
     else:
         raise ValueError(f"unknown VOTable serialization {serialization!r}")
 
-    yield _header(fields, infos, data_start).encode()
+    yield _header(fields, infos, data_start, preamble).encode()
     error: str | None = None
     chunks = result_chunks(table, fields, chunk_rows)
     try:
@@ -111,8 +120,10 @@ def write_votable(
     yield end + DOCUMENT_END.encode()
 
 
-def _header(fields: Sequence[ResultField], infos: Sequence[Info], data_start: str) -> str:
-    parts = [document_start(), info_element("QUERY_STATUS", "OK")]
+def _header(
+    fields: Sequence[ResultField], infos: Sequence[Info], data_start: str, preamble: str
+) -> str:
+    parts = [document_start(preamble), info_element("QUERY_STATUS", "OK")]
     parts.extend(info_element(name, value, content) for name, value, content in infos)
-    parts.extend([table_start(fields), data_start])
+    parts.extend([reference_systems(fields), table_start(fields), data_start])
     return "".join(parts)

@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 import structlog
-from astropy.io.votable import parse
+from astropy.io.votable import parse, parse_single_table
 
 from app.formats.table import ResultField, StreamError
 from app.votable import GENERIC_ERROR, error_document, write_votable
@@ -226,7 +226,8 @@ def test_document_structure_and_infos(serialization: str) -> None:
     ]
     resource = root.find("v:RESOURCE", NS)
     assert resource is not None
-    assert [child.tag.split("}")[1] for child in resource] == ["INFO", "INFO", "INFO", "TABLE"]
+    tags = [child.tag.split("}")[1] for child in resource]
+    assert tags == ["INFO", "INFO", "INFO", "COOSYS", "TABLE"]  # positions are ICRS
 
 
 @pytest.mark.parametrize("serialization", SERIALIZATIONS)
@@ -390,3 +391,48 @@ def test_batches_with_other_arrow_types_are_cast() -> None:
     array = parsed_array(b"".join(write_votable(LooseTable())))
     assert list(array["i"]) == [1, 2]
     assert array["i"].dtype == np.int32
+
+
+def test_positions_and_times_refer_to_their_systems() -> None:
+    fields = [
+        ResultField("s_ra", "double", unit="deg", ucd="pos.eq.ra;meta.main"),
+        ResultField("s_region", "char", "*", ucd="pos.outline;obs.field"),
+        ResultField("t_min", "double", unit="d", ucd="time.start;obs.exposure"),
+        ResultField("t_exptime", "double", unit="s", ucd="time.duration;obs.exposure"),
+        ResultField("obs_id", "char", "*", ucd="meta.id"),
+    ]
+    data = document(
+        make_table(
+            fields,
+            [{"s_ra": 1.0, "s_region": "x", "t_min": 60000.5, "t_exptime": 30.0, "obs_id": "a"}],
+        ),
+        "TABLEDATA",
+    )
+    root = ET.fromstring(data)
+    resource = root.find("v:RESOURCE", NS)
+    assert resource is not None
+    coosys = resource.find("v:COOSYS", NS)
+    timesys = resource.find("v:TIMESYS", NS)
+    assert coosys is not None
+    assert coosys.get("system") == "ICRS"
+    assert timesys is not None
+    assert timesys.get("timeorigin") == "MJD-origin"
+    assert timesys.get("timescale") == "UTC"
+    refs = {f.get("name"): f.get("ref") for f in resource.iter("{{{}}}FIELD".format(NS["v"]))}
+    assert refs == {
+        "s_ra": coosys.get("ID"),
+        "s_region": coosys.get("ID"),
+        "t_min": timesys.get("ID"),
+        "t_exptime": None,
+        "obs_id": None,
+    }
+    # astropy reads the references back.
+    table = parse_single_table(io.BytesIO(data))
+    assert table.get_field_by_id_or_name("t_min").ref == timesys.get("ID")
+
+
+def test_no_systems_without_positions_or_times() -> None:
+    fields = [ResultField("n", "int"), ResultField("t_exptime", "double", unit="s")]
+    data = document(make_table(fields, [{"n": 1, "t_exptime": 2.0}]), "TABLEDATA")
+    assert b"COOSYS" not in data
+    assert b"TIMESYS" not in data

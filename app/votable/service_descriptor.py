@@ -1,0 +1,83 @@
+"""A service descriptor: ``RESOURCE type="meta" utype="adhoc:service"`` describing how
+to call a service, its input parameters with their options and ranges (the SIA 2.0
+self-description; DataLink's service descriptors have the same shape)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from app.votable.elements import escape_attribute, escape_text
+
+__all__ = ["InputParam", "service_descriptor"]
+
+
+@dataclass(frozen=True, slots=True)
+class InputParam:
+    """One input parameter of the service."""
+
+    name: str
+    datatype: str
+    arraysize: str | None = None
+    xtype: str | None = None
+    unit: str | None = None
+    ucd: str | None = None
+    description: str | None = None
+    options: tuple[tuple[str, str], ...] = field(default=())
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+def _number(value: float) -> str:
+    if isinstance(value, int):
+        return str(value)
+    return repr(value) if math.isfinite(value) else ("+Inf" if value > 0 else "-Inf")
+
+
+def _attributes(pairs: Sequence[tuple[str, str | None]]) -> str:
+    return " ".join(
+        f'{key}="{escape_attribute(value)}"' for key, value in pairs if value is not None
+    )
+
+
+def _param(param: InputParam) -> str:
+    attributes = _attributes(
+        [
+            ("name", param.name),
+            ("datatype", param.datatype),
+            ("arraysize", param.arraysize),
+            ("xtype", param.xtype),
+            ("unit", param.unit),
+            ("ucd", param.ucd),
+            ("value", ""),
+        ]
+    )
+    inner = []
+    if param.description:
+        inner.append(f"<DESCRIPTION>{escape_text(param.description)}</DESCRIPTION>")
+    values = []
+    if param.minimum is not None:
+        values.append(f'<MIN value="{_number(param.minimum)}"/>')
+    if param.maximum is not None:
+        values.append(f'<MAX value="{_number(param.maximum)}"/>')
+    values += [f"<OPTION {_attributes([('name', n), ('value', v)])}/>" for n, v in param.options]
+    if values:
+        inner.append("<VALUES>" + "".join(values) + "</VALUES>")
+    return f"<PARAM {attributes}>" + "".join(inner) + "</PARAM>\n"
+
+
+def service_descriptor(
+    *, standard_id: str, access_url: str, description: str, params: Sequence[InputParam]
+) -> str:
+    """The descriptor RESOURCE (``name="this"``) as XML text."""
+    fixed = _attributes([("datatype", "char"), ("arraysize", "*")])
+    return (
+        '<RESOURCE type="meta" utype="adhoc:service" name="this">\n'
+        f"<DESCRIPTION>{escape_text(description)}</DESCRIPTION>\n"
+        f'<PARAM name="standardID" {fixed} value="{escape_attribute(standard_id)}"/>\n'
+        f'<PARAM name="accessURL" {fixed} value="{escape_attribute(access_url)}"/>\n'
+        '<GROUP name="inputParams">\n'
+        + "".join(_param(p) for p in params)
+        + "</GROUP>\n</RESOURCE>\n"
+    )
