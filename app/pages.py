@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
 from html import escape
 from typing import Any
-
-from fastapi.routing import APIRoute
 
 from app.services.archive import ArchiveSummary
 
@@ -22,17 +20,24 @@ tr:nth-child(even) { background: #f6f8fa; } code { background: #f6f8fa; padding:
 """
 
 
-def _endpoint_rows(routes: Sequence[Any], base_url: str) -> str:
+def _endpoint_rows(
+    paths: Mapping[str, Mapping[str, Any]], base_url: str, path_values: Mapping[str, str]
+) -> str:
     rows = []
-    for route in routes:
-        if isinstance(route, APIRoute) and route.include_in_schema:
-            methods = ", ".join(sorted((route.methods or set()) - {"HEAD"}))
-            url = escape(base_url + route.path)
-            rows.append(
-                f'<tr><td><a href="{url}">{escape(route.path)}</a></td>'
-                f"<td>{escape(methods)}</td>"
-                f"<td>{escape(route.summary or route.name)}</td></tr>"
-            )
+    for template, operations in paths.items():
+        path = template
+        for name, value in path_values.items():
+            path = path.replace(f"{{{name}}}", value)
+        if "{" in path:  # a resource per job or table: not something to click
+            continue
+        methods = ", ".join(sorted(m.upper() for m in operations))
+        summaries = list(dict.fromkeys(op.get("summary", "") for op in operations.values()))
+        url = escape(base_url + path)
+        rows.append(
+            f'<tr><td><a href="{url}">{escape(path)}</a></td>'
+            f"<td>{escape(methods)}</td>"
+            f"<td>{escape('; '.join(s for s in summaries if s))}</td></tr>"
+        )
     if not rows:
         return "<p>No protocol endpoints are enabled yet.</p>"
     return (
@@ -42,8 +47,15 @@ def _endpoint_rows(routes: Sequence[Any], base_url: str) -> str:
     )
 
 
-def render_landing_page(summary: ArchiveSummary, routes: Sequence[Any], base_url: str) -> str:
-    """The landing page: the service, the data set it holds and the endpoints it serves."""
+def render_landing_page(
+    summary: ArchiveSummary,
+    paths: Mapping[str, Mapping[str, Any]],
+    base_url: str,
+    path_values: Mapping[str, str] | None = None,
+) -> str:
+    """The landing page: the service, the data set it holds and the endpoints it serves
+    (``paths`` as in the OpenAPI document; ``path_values`` fill in path parameters, such
+    as the SIA collection label)."""
     counts = "".join(
         f'<tr><td><code>{escape(name)}</code></td><td class="n">{n:,}</td></tr>'
         for name, n in summary.by_subtype.items()
@@ -61,7 +73,7 @@ Data Preview 1 (LSSTComCam raw, visit, difference and coadd images):
 {summary.total:,} rows on {escape(summary.backend)}.</p>
 <table><tr><th>dataproduct_subtype</th><th>rows</th></tr>{counts}</table>
 <h2>Endpoints</h2>
-{_endpoint_rows(routes, base_url)}
+{_endpoint_rows(paths, base_url, path_values or {})}
 <p>The URL layout follows Rubin's data.lsst.cloud (<code>/api/tap</code>,
 <code>/api/sia/dp1/query</code>, <code>/api/datalink/links</code>, <code>/api/cutout</code>),
 so DP1 tutorial code needs only a new base URL.</p>

@@ -52,6 +52,10 @@ async def test_landing_page_names_the_service_and_counts(app: FastAPI) -> None:
     ):
         assert f"<code>{subtype}</code>" in page
     assert re.search(r"<td class=\"n\">15,972</td>", page)
+    # Endpoints link to where they really are, the SIA collection label filled in.
+    assert '<a href="https://archive.example.org/api/sia/dp1/query">' in page
+    assert '<a href="https://archive.example.org/api/tap/sync">' in page
+    assert "{collection}" not in page
 
 
 def _free_port() -> int:

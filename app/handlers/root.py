@@ -21,5 +21,11 @@ async def landing_page(
 ) -> HTMLResponse:
     """The landing page."""
     summary = await context.factory.create_archive_service().summary()
-    html = render_landing_page(summary, context.request.app.routes, context.config.base_url)
+    config = context.config
+    html = render_landing_page(
+        summary,
+        context.request.app.openapi()["paths"],
+        config.base_url,
+        {"collection": config.sia_collection},
+    )
     return HTMLResponse(html)
