@@ -9,13 +9,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from app.dependencies.context import RequestContext, context_dependency
 from app.dependencies.parameters import parameters_dependency
-from app.errors import NotFoundError
-from app.formats.registry import content_type
+from app.errors import NotFoundError, ServiceError
+from app.formats.registry import UnknownFormatError, content_type, find_format
 from app.handlers.streaming import stream_in_threads
 from app.parameters import DaliParameters
 from app.services.sia import parse_sia_request
@@ -44,7 +44,29 @@ def _check_collection(context: RequestContext, collection: str) -> str:
     return f"{context.config.base_url}{SIA_PATH}/{known}"
 
 
+def _text_error(params: DaliParameters, error: ServiceError) -> Response | None:
+    """SIA: a client that asked for CSV or TSV gets its error as plain text."""
+    try:
+        asked = params.all("RESPONSEFORMAT")
+        output = find_format(asked[0] if asked else None)
+    except UnknownFormatError:
+        return None
+    if output.name not in ("csv", "tsv"):
+        return None
+    return PlainTextResponse(str(error), status_code=error.status_code)
+
+
 async def _query(context: RequestContext, collection: str, params: DaliParameters) -> Response:
+    try:
+        return await _search(context, collection, params)
+    except ServiceError as exc:
+        text = _text_error(params, exc)
+        if text is None:
+            raise
+        return text
+
+
+async def _search(context: RequestContext, collection: str, params: DaliParameters) -> Response:
     service_url = _check_collection(context, collection)
     config = context.config
     request = parse_sia_request(params, RowLimits(config.tap_default_maxrec, config.tap_max_maxrec))

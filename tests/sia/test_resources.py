@@ -139,3 +139,22 @@ async def test_results_declare_their_coordinate_and_time_systems(
     assert refs["s_ra"] == refs["s_dec"] == refs["s_region"] == coosys.get("ID")
     assert refs["t_min"] == refs["t_max"] == timesys.get("ID")
     assert refs["t_exptime"] is None
+
+
+@pytest.mark.parametrize(("asked", "media"), [("csv", "text/plain"), ("tsv", "text/plain")])
+async def test_errors_for_text_formats_are_plain_text(
+    sia_client: httpx.AsyncClient, asked: str, media: str
+) -> None:
+    response = await sia_client.get(
+        QUERY_PATH, params={"POS": "CIRCLE 10 95 1", "RESPONSEFORMAT": asked}
+    )
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith(media)
+    assert response.text.startswith("UsageFault: POS: latitude 95 is outside [-90, 90]")
+
+
+async def test_errors_for_votable_are_votable(sia_client: httpx.AsyncClient) -> None:
+    response = await sia_client.get(QUERY_PATH, params={"POS": "CIRCLE 10 95 1"})
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("application/x-votable+xml")
+    assert _status(response.content) == ["ERROR"]
