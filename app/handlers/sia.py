@@ -9,14 +9,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
-from fastapi.responses import PlainTextResponse, Response, StreamingResponse
+from fastapi.responses import PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from app.dependencies.context import RequestContext, context_dependency
 from app.dependencies.parameters import parameters_dependency
 from app.errors import NotFoundError, ServiceError
 from app.formats.registry import UnknownFormatError, content_type, find_format
-from app.handlers.streaming import stream_in_threads
+from app.handlers.streaming import result_response
 from app.parameters import DaliParameters
 from app.services.sia import parse_sia_request
 from app.services.tap_request import RowLimits
@@ -72,18 +72,12 @@ async def _search(context: RequestContext, collection: str, params: DaliParamete
     request = parse_sia_request(params, RowLimits(config.tap_default_maxrec, config.tap_max_maxrec))
     service = context.factory.create_sia_service()
     result = await run_in_threadpool(service.start, request)
-    chunks = await run_in_threadpool(service.write, request, result, service_url)
-
-    def close() -> None:
-        closer = getattr(chunks, "close", None)
-        if closer is not None:
-            closer()
-        result.close()
-
-    return StreamingResponse(
-        stream_in_threads(chunks, close),
-        headers={"Content-Type": content_type(request.output, request.format_asked)},
-    )
+    try:
+        chunks = await run_in_threadpool(service.write, request, result, service_url)
+    except BaseException:
+        await run_in_threadpool(result.close)  # the query's connection goes back at once
+        raise
+    return result_response(chunks, result, content_type(request.output, request.format_asked))
 
 
 @router.get("/{collection}/query", summary="Search images (SIA 2.0)")

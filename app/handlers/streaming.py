@@ -11,8 +11,11 @@ from collections.abc import AsyncIterator, Callable, Iterator
 
 import anyio
 from starlette.concurrency import run_in_threadpool
+from starlette.responses import StreamingResponse
 
-__all__ = ["stream_in_threads"]
+from app.storage.query_runner import RunningQuery
+
+__all__ = ["result_response", "stream_in_threads"]
 
 
 async def stream_in_threads(
@@ -31,3 +34,22 @@ async def stream_in_threads(
     finally:
         with anyio.CancelScope(shield=True):
             await run_in_threadpool(close)
+
+
+def result_response(
+    chunks: Iterator[bytes], result: RunningQuery, content_type: str
+) -> StreamingResponse:
+    """Stream a query result's encoded ``chunks``; closing the writer and the query
+    (its database connection) when done or when the client goes away."""
+
+    def close() -> None:
+        closer = getattr(chunks, "close", None)
+        if closer is not None:
+            closer()
+        result.close()
+
+    # The Content-Type is set as is: Starlette would add a charset to text/* types, and
+    # DALI wants the very type the client asked for.
+    return StreamingResponse(
+        stream_in_threads(chunks, close), headers={"Content-Type": content_type}
+    )

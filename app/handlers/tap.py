@@ -6,14 +6,14 @@ from email.utils import format_datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from fastapi.responses import RedirectResponse, Response, StreamingResponse
+from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from app.dependencies.context import RequestContext, context_dependency
 from app.dependencies.parameters import parameters_dependency
 from app.errors import NotFoundError
 from app.formats.registry import content_type
-from app.handlers.streaming import stream_in_threads
+from app.handlers.streaming import result_response
 from app.parameters import DaliParameters
 from app.services.tap_request import RowLimits, parse_tap_request
 from app.services.vosi import STARTED
@@ -32,19 +32,7 @@ async def _sync(context: RequestContext, params: DaliParameters) -> Response:
     service = context.factory.create_tap_service()
     result = await run_in_threadpool(service.start, request, params.parts)
     chunks = request.output.writer(result, service.result_infos(request))
-
-    def close() -> None:
-        closer = getattr(chunks, "close", None)
-        if closer is not None:
-            closer()
-        result.close()
-
-    return StreamingResponse(
-        stream_in_threads(chunks, close),
-        # Set as is: Starlette would add a charset to text/* types, and DALI wants the
-        # very type the client asked for.
-        headers={"Content-Type": content_type(request.output, request.format_asked)},
-    )
+    return result_response(chunks, result, content_type(request.output, request.format_asked))
 
 
 @router.get("/sync", summary="Run an ADQL query synchronously")
