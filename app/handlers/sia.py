@@ -73,7 +73,10 @@ async def _search(context: RequestContext, collection: str, params: DaliParamete
     service = context.factory.create_sia_service()
     result = await run_in_threadpool(service.start, request)
     try:
-        chunks = await run_in_threadpool(service.write, request, result, service_url)
+        descriptor = ""
+        if service.describes_itself(request):  # reads the archive: not on the event loop
+            descriptor = await run_in_threadpool(service.descriptor, service_url)
+        chunks = service.write(request, result, descriptor)
     except BaseException:
         await run_in_threadpool(result.close)  # the query's connection goes back at once
         raise

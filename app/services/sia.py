@@ -160,15 +160,21 @@ class SiaService:
             ("MAXREC", str(request.maxrec), None),
         ]
 
-    def write(self, request: SiaRequest, result: RunningQuery, service_url: str) -> Iterator[bytes]:
-        """The response body; with ``MAXREC=0`` in a VOTable format, the service's
-        self-description comes before the (empty) results."""
+    @staticmethod
+    def describes_itself(request: SiaRequest) -> bool:
+        """Whether the answer carries the self-description: ``MAXREC=0`` in VOTable."""
+        return request.maxrec == 0 and request.output.name in _SERIALIZATIONS
+
+    def write(
+        self, request: SiaRequest, result: RunningQuery, descriptor: str = ""
+    ) -> Iterator[bytes]:
+        """The response body (``descriptor``, from :meth:`descriptor`, goes before the
+        results when the request :meth:`describes_itself`)."""
         infos = self.result_infos(request)
         serialization = _SERIALIZATIONS.get(request.output.name)
-        if request.maxrec != 0 or serialization is None:
+        if not self.describes_itself(request) or serialization is None:
             return request.output.writer(result, infos)
-        preamble = self.descriptor(service_url)
-        return write_votable(result, serialization=serialization, infos=infos, preamble=preamble)
+        return write_votable(result, serialization=serialization, infos=infos, preamble=descriptor)
 
     def descriptor(self, service_url: str) -> str:
         """The self-description: every input parameter, with the options and ranges the
