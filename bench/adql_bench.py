@@ -50,7 +50,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     context = translation_context(build_schema("postgresql"), "https://example.org")
-    dialect = postgresql.dialect()
+    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]  # SQLAlchemy: untyped
     catalog = published_catalog()
     print(f"{args.rounds} rounds of {args.runs} runs per query, best median in ms\n")
     print("| query | parse + bind + translate | + compile to SQL |")

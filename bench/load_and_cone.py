@@ -18,52 +18,36 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from app.storage.archive import fill_archive
-from app.storage.database import archive_schema, create_sync_engine
+from common import fill_survey, percentile, positions, sync_engine
+
+from app.storage.database import archive_schema
 from obscore.spatial import cone_search
-from obscore.survey import generate_survey
 from tests.support.pgcluster import PostgresCluster
 
 
 def _bench(url: str, rows: int, cones: int, radius: float) -> dict[str, float]:
-    engine = create_sync_engine(url)
-    start = time.perf_counter()
-    written = fill_archive(
-        engine,
-        generate_survey(rows),
-        replace=True,
-        total=rows,
-        description=engine.dialect.name,
-        progress=True,
-    )
-    load_seconds = time.perf_counter() - start
-    schema = archive_schema(engine)
-    rng = np.random.default_rng(1)
-    times, counts = [], []
-    with engine.connect() as conn:
-        # Positions in the survey's declination band, away from its edges.
-        ras = rng.uniform(0, 360, cones)
-        decs = np.degrees(
-            np.arcsin(rng.uniform(np.sin(np.radians(-75)), np.sin(np.radians(20)), cones))
-        )
-        for ra, dec in zip(ras, decs, strict=True):
-            query = cone_search(schema, float(ra), float(dec), radius)
-            t0 = time.perf_counter()
-            result = conn.execute(query).all()
-            times.append(time.perf_counter() - t0)
-            counts.append(len(result))
-    engine.dispose()
-    times_ms = sorted(1000 * t for t in times)
+    with sync_engine(url) as engine:
+        start = time.perf_counter()
+        written = fill_survey(engine, rows)
+        load_seconds = time.perf_counter() - start
+        schema = archive_schema(engine)
+        times, counts = [], []
+        with engine.connect() as conn:
+            for ra, dec in positions(cones, seed=1):
+                query = cone_search(schema, ra, dec, radius)
+                t0 = time.perf_counter()
+                result = conn.execute(query).all()
+                times.append(time.perf_counter() - t0)
+                counts.append(len(result))
+    times_ms = [1000 * t for t in times]
     return {
         "rows": written,
         "load_s": load_seconds,
         "load_rate": written / load_seconds,
         "median_ms": statistics.median(times_ms),
-        "p95_ms": times_ms[int(0.95 * (len(times_ms) - 1))],
+        "p95_ms": percentile(times_ms, 0.95),
         "median_rows": statistics.median(counts),
     }
 

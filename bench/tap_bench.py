@@ -22,41 +22,41 @@ best latency and throughput, and the highest memory peak.
 
 ``--keep DIR`` keeps the SQLite file and the PostgreSQL cluster in DIR and reuses them in
 later runs with the same ``--rows``, which saves the load (for a million rows, 60 to 100 s
-on SQLite and 140 to 200 s on PostgreSQL). Under root, DIR must be reachable by the ``postgres``
-user (``/tmp/...`` is).
+on SQLite and 140 to 200 s on PostgreSQL); the databases and their layout in DIR are those
+of ``bench/common.py``, shared with ``bench/sia_bench.py``. Under root, DIR must be
+reachable by the ``postgres`` user (``/tmp/...`` is).
 """
 
 from __future__ import annotations
 
 import argparse
-import io
 import itertools
 import platform
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
-import warnings
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
-from astropy.io.votable import parse_single_table
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from app.storage.archive import fill_archive
-from app.storage.database import create_sync_engine
-from obscore.survey import generate_survey
-from tests.support.pgcluster import PostgresCluster
+from common import (
+    SURVEY_BACKENDS,
+    check_revision,
+    checked,
+    on_survey_backends,
+    percentile,
+    positions,
+    revision,
+    votable_rows,
+)
+
 from tests.support.server import ServerProcess
 
 CONE = (
@@ -73,126 +73,12 @@ SAMPLE_SECONDS = 0.1
 MIB = 1024 * 1024
 
 
-# --- the databases ----------------------------------------------------------------------
-
-
-def _load(url: str, rows: int) -> int:
-    engine = create_sync_engine(url)
-    try:
-        return fill_archive(
-            engine,
-            generate_survey(rows),
-            replace=True,
-            total=rows,
-            description=engine.dialect.name,
-            progress=True,
-        )
-    finally:
-        engine.dispose()
-
-
-def _load_once(url: str, rows: int, marker: Path | None) -> float:
-    """Load the survey unless ``marker`` says it is there already; the load's seconds."""
-    if marker is not None and marker.exists() and marker.read_text().strip() == str(rows):
-        print(f"reusing {url} ({rows:,} rows asked, loaded by an earlier run)", flush=True)
-        return 0.0
-    start = time.perf_counter()
-    written = _load(url, rows)
-    seconds = time.perf_counter() - start
-    print(f"loaded {written:,} rows into {url} in {seconds:.0f} s", flush=True)
-    if marker is not None:
-        marker.write_text(str(rows))
-    return seconds
-
-
-@contextmanager
-def _sqlite_database(rows: int, keep: Path | None) -> Iterator[str]:
-    with tempfile.TemporaryDirectory(prefix="tap-bench-") as tmp:
-        directory = keep if keep is not None else Path(tmp)
-        directory.mkdir(parents=True, exist_ok=True)
-        path = directory / f"survey-{rows}.db"
-        marker = directory / f"survey-{rows}.db.loaded" if keep is not None else None
-        if marker is None or not marker.exists():
-            for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-                stale.unlink(missing_ok=True)
-        url = f"sqlite:///{path}"
-        _load_once(url, rows, marker)
-        yield url
-
-
-# The server options of PostgresCluster.start, for restarting a kept cluster.
-_PG_SETTINGS = (
-    "-c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
-    "-c full_page_writes=off -c shared_buffers=512MB -c max_connections=200"
-)
-
-
-class _KeptCluster(PostgresCluster):
-    """A :class:`PostgresCluster` in a fixed directory, left in place by :meth:`stop`."""
-
-    def __init__(self, root: Path) -> None:
-        super().__init__()
-        shutil.rmtree(self.root, ignore_errors=True)  # the temporary directory it made
-        self.root = root.resolve()
-        self.data = self.root / "data"
-        self.root.mkdir(parents=True, exist_ok=True)
-
-    def start(self, database: str = "obscura") -> str:
-        if not (self.data / "PG_VERSION").exists():
-            shutil.rmtree(self.data, ignore_errors=True)
-            return super().start(database)
-        options = f"-p {self.port} -k {self.root} {_PG_SETTINGS}"
-        log = str(self.root / "server.log")
-        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", log, "-w", "start")
-        return self.url(database)
-
-    def stop(self) -> None:
-        if (self.data / "postmaster.pid").exists():
-            self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
-
-
-@contextmanager
-def _postgresql_database(rows: int, keep: Path | None) -> Iterator[str]:
-    cluster = PostgresCluster() if keep is None else _KeptCluster(keep / f"pg-{rows}")
-    try:
-        url = cluster.start()
-        _load_once(url, rows, cluster.root / "loaded" if keep is not None else None)
-        yield url
-    finally:
-        cluster.stop()
-
-
 # --- measurements -----------------------------------------------------------------------
-
-
-def _positions(count: int, seed: int) -> list[tuple[float, float]]:
-    """Random cone centres in the survey's declination band, away from its edges (as in
-    ``bench/load_and_cone.py``)."""
-    rng = np.random.default_rng(seed)
-    ras = rng.uniform(0, 360, count)
-    decs = np.degrees(
-        np.arcsin(rng.uniform(np.sin(np.radians(-75)), np.sin(np.radians(20)), count))
-    )
-    return [(float(ra), float(dec)) for ra, dec in zip(ras, decs, strict=True)]
 
 
 def _cone(client: httpx.Client, server: ServerProcess, ra: float, dec: float, r: float) -> bytes:
     query = CONE.format(ra=ra, dec=dec, radius=r)
-    response = client.post(f"{server.tap_url}/sync", data={"LANG": "ADQL", "QUERY": query})
-    if response.status_code != 200 or b'value="ERROR"' in response.content:
-        raise RuntimeError(f"cone query failed ({response.status_code}): {response.text[:2000]}")
-    return response.content
-
-
-def _votable_rows(content: bytes) -> int:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return len(parse_single_table(io.BytesIO(content)).array)
-
-
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[int(fraction * (len(ordered) - 1))]
+    return checked(client.post(f"{server.tap_url}/sync", data={"LANG": "ADQL", "QUERY": query}))
 
 
 @dataclass
@@ -214,10 +100,10 @@ def _cone_latency(
             body = _cone(client, server, ra, dec, radius)
             times.append(1000 * (time.perf_counter() - start))
             bodies.append(body)
-    rows = [_votable_rows(b) for b in bodies] if count_rows else [float("nan")]
+    rows = [votable_rows(b) for b in bodies] if count_rows else [float("nan")]
     return ConeLatency(
         statistics.median(times),
-        _percentile(times, 0.95),
+        percentile(times, 0.95),
         statistics.median(rows),
         statistics.mean(rows),
     )
@@ -371,13 +257,13 @@ def _bench_backend(url: str, args: argparse.Namespace, server_dir: Path) -> Back
     env = {"OBSCURA_TAP_MAX_MAXREC": str(max(20_000_000, args.download_rows))}
     server = ServerProcess(url, server_dir, env=env)
     try:
-        positions = _positions(args.cones, seed=1)
+        centres = positions(args.cones, seed=1)
         with httpx.Client(timeout=120) as client:  # warm up: imports, pools, caches
-            for ra, dec in _positions(20, seed=2):
+            for ra, dec in positions(20, seed=2):
                 _cone(client, server, ra, dec, args.radius)
         started_kib = server.resident_kib()
         latencies = [
-            _cone_latency(server, positions, args.radius, count_rows=i == 0)
+            _cone_latency(server, centres, args.radius, count_rows=i == 0)
             for i in range(args.repeat)
         ]
         latency = min(latencies, key=lambda r: r.median_ms)
@@ -385,7 +271,7 @@ def _bench_backend(url: str, args: argparse.Namespace, server_dir: Path) -> Back
         latency.mean_rows = latencies[0].mean_rows
         print(f"  cone latency medians (ms): {[round(r.median_ms, 1) for r in latencies]}")
         throughputs = [
-            _cone_throughput(server, positions, args.radius, args.clients, args.seconds)
+            _cone_throughput(server, centres, args.radius, args.clients, args.seconds)
             for _ in range(args.repeat)
         ]
         print(f"  cone requests/s: {[round(r.per_second, 1) for r in throughputs]}")
@@ -417,21 +303,6 @@ def _bench_backend(url: str, args: argparse.Namespace, server_dir: Path) -> Back
 
 
 # --- the report -------------------------------------------------------------------------
-
-
-def _revision() -> str:
-    """The checked-out commit, with a note if code outside bench/ and docs/ differs from it."""
-    root = Path(__file__).parents[1]
-
-    def git(*args: str) -> str:
-        result = subprocess.run(
-            ["git", *args], cwd=root, capture_output=True, text=True, check=False
-        )
-        return result.stdout.strip()
-
-    commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    changed = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench", ":!docs")
-    return f"{commit} + uncommitted changes" if changed else commit
 
 
 def _print_tables(
@@ -479,7 +350,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--cones", type=int, default=200)
     parser.add_argument("--radius", type=float, default=0.1)
-    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--backend", choices=(*SURVEY_BACKENDS, "both"), default="both")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--download-rows", type=int, default=1_000_000)
@@ -488,23 +359,12 @@ def main() -> None:
     args = parser.parse_args()
     if args.download_rows > args.rows:
         parser.error("--download-rows cannot exceed --rows")
-    keep = args.keep.resolve() if args.keep is not None else None
-    backends = {
-        "sqlite": ("SQLite", _sqlite_database),
-        "postgresql": ("PostgreSQL + pgSphere", _postgresql_database),
-    }
-    chosen = list(backends) if args.backend == "both" else [args.backend]
-    results = {}
-    revision = _revision()
-    with tempfile.TemporaryDirectory(prefix="tap-bench-server-") as tmp:
-        for key in chosen:
-            name, database = backends[key]
-            with database(args.rows, keep) as url:
-                print(f"{name}:", flush=True)
-                results[name] = _bench_backend(url, args, Path(tmp) / key)
-    if _revision() != revision:
-        print(f"warning: the checkout changed during the run (from {revision})", file=sys.stderr)
-    _print_tables(results, args, revision)
+    before = revision()
+    results = on_survey_backends(
+        args.backend, args.rows, args.keep, lambda url, tmp: _bench_backend(url, args, tmp)
+    )
+    check_revision(before)
+    _print_tables(results, args, before)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,6 @@ import os
 import platform
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -46,8 +45,9 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
+from common import check_revision, percentile, revision, sync_engine
+
 from app.storage.archive import fill_archive
-from app.storage.database import create_sync_engine
 from obscore.demo import generate_dp1
 from tests.support.pgcluster import PostgresCluster
 from tests.support.server import ServerProcess, WorkerProcess
@@ -81,11 +81,6 @@ def _uws_time(value: str | None) -> float:
     if value is None:
         raise JobError("a COMPLETED job without its time")
     return datetime.datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-
-
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[int(fraction * (len(ordered) - 1))]
 
 
 def _submit(client: httpx.Client, server: ServerProcess, query: str) -> str:
@@ -141,9 +136,9 @@ def _latency(server: ServerProcess, jobs: int) -> Latency:
             server_side.append(1000 * (ended - created))
     return Latency(
         statistics.median(seen),
-        _percentile(seen, 0.95),
+        percentile(seen, 0.95),
         statistics.median(server_side),
-        _percentile(server_side, 0.95),
+        percentile(server_side, 0.95),
     )
 
 
@@ -225,13 +220,9 @@ def _throughput(server: ServerProcess, jobs: int, clients: int) -> Throughput:
 
 
 def _registered_workers(url: str) -> int:
-    engine = create_sync_engine(url)
-    try:
-        with engine.connect() as conn:
-            query = "SELECT COUNT(*) FROM procrastinate_workers"
-            return int(conn.exec_driver_sql(query).scalar_one())
-    finally:
-        engine.dispose()
+    with sync_engine(url) as engine, engine.connect() as conn:
+        query = "SELECT COUNT(*) FROM procrastinate_workers"
+        return int(conn.exec_driver_sql(query).scalar_one())
 
 
 @dataclass
@@ -306,21 +297,6 @@ def _bench(url: str, data_dir: Path, workers: int, args: argparse.Namespace) -> 
 # --- the report -------------------------------------------------------------------------
 
 
-def _revision() -> str:
-    """The checked-out commit, with a note if code outside bench/ and docs/ differs from it."""
-    root = Path(__file__).parents[1]
-
-    def git(*args: str) -> str:
-        result = subprocess.run(
-            ["git", *args], cwd=root, capture_output=True, text=True, check=False
-        )
-        return result.stdout.strip()
-
-    commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    changed = git("status", "--porcelain", "--", ".", ":!bench", ":!docs")
-    return f"{commit} + uncommitted changes" if changed else commit
-
-
 def _print_table(results: dict[int, Result], args: argparse.Namespace, revision: str) -> None:
     print(
         f"\n{platform.node()}, commit {revision}: {os.cpu_count()} cores, "
@@ -360,16 +336,13 @@ def main() -> None:
         parser.error(f"--workers: comma-separated integers, not {args.workers!r}")
     if min(counts) < 1 or min(args.concurrency, args.latency_jobs, args.jobs, args.clients) < 1:
         parser.error("counts must be positive")
-    revision = _revision()
+    before = revision()
     cluster = PostgresCluster()
     results: dict[int, Result] = {}
     try:
         url = cluster.start()
-        engine = create_sync_engine(url)
-        try:
+        with sync_engine(url) as engine:
             fill_archive(engine, list(generate_dp1()), replace=True, progress=False)
-        finally:
-            engine.dispose()
         with tempfile.TemporaryDirectory(prefix="uws-bench-") as tmp:
             for workers in counts:
                 print(f"{workers} worker(s) x {args.concurrency} job(s):", flush=True)
@@ -382,9 +355,8 @@ def main() -> None:
         sys.exit(130)
     finally:
         cluster.stop()
-    if _revision() != revision:
-        print(f"warning: the checkout changed during the run (from {revision})", file=sys.stderr)
-    _print_table(results, args, revision)
+    check_revision(before)
+    _print_table(results, args, before)
 
 
 if __name__ == "__main__":
