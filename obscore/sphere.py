@@ -118,7 +118,9 @@ def polygon_contains(vertices: Array, points: Array) -> npt.NDArray[np.bool_]:
     """Whether each polygon contains each point, by the winding number on the sphere.
 
     ``vertices`` has shape (n, k, 3) (unit vectors, either orientation), ``points`` (n, 3).
-    Valid for simple polygons smaller than a hemisphere.
+    Valid for simple polygons smaller than a hemisphere. The winding number alone is also
+    +-2 pi at the antipode of an inside point (the same loop, seen from the far side), so
+    a point must also lie in the hemisphere around the vertices' mean.
     """
     a = vertices
     b = np.roll(vertices, -1, axis=-2)
@@ -129,7 +131,8 @@ def polygon_contains(vertices: Array, points: Array) -> npt.NDArray[np.bool_]:
     sin = np.einsum("...i,...i->...", np.cross(pa, pb), np.broadcast_to(p, pa.shape))
     cos = np.einsum("...i,...i->...", pa, pb)
     winding = np.arctan2(sin, cos).sum(axis=-1)
-    inside: npt.NDArray[np.bool_] = np.abs(winding) > math.pi
+    near_side = np.einsum("...i,...i->...", points, vertices.sum(axis=-2)) > 0
+    inside: npt.NDArray[np.bool_] = (np.abs(winding) > math.pi) & near_side
     return inside
 
 

@@ -101,6 +101,8 @@ def parse_interval(name: str, text: str) -> Interval:
             name, f"give one value or two (low high), not {len(numbers)}: {text!r}"
         )
     low, high = numbers
+    if low == high and math.isinf(low):
+        raise SiaParameterError(name, f"both bounds are {text.split()[0]}: the interval is empty")
     if low > high:
         raise SiaParameterError(name, f"the low bound {low:g} is above the high bound {high:g}")
     return Interval(low, high)

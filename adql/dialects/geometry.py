@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,6 +20,40 @@ __all__ = ["Geometry", "UnsupportedGeometryError"]
 
 Expr = sa.ColumnElement[Any]
 _SQ_DEGREES = (180.0 / math.pi) ** 2
+
+
+_MAX_ARGUMENTS = 100
+"""Most arguments passed to one SQL function: PostgreSQL allows 100, SQLite 127."""
+
+
+def _concat(parts: list[Any]) -> Expr:
+    """``concat`` of any number of parts, nested to stay within the argument limit."""
+    while len(parts) > _MAX_ARGUMENTS:
+        parts = [
+            sa.func.concat(*parts[i : i + _MAX_ARGUMENTS])
+            for i in range(0, len(parts), _MAX_ARGUMENTS)
+        ]
+    return sa.func.concat(*parts)
+
+
+def _constant(expr: Any) -> float | None:
+    value = expr.value if isinstance(expr, sa.BindParameter) else None
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return float(value)
+    return None
+
+
+def _constant_vertices(
+    coordinates: Sequence[tuple[Any, Any]],
+) -> list[tuple[float, float]] | None:
+    """The vertices as numbers, if every coordinate is a literal number."""
+    vertices = []
+    for ra, dec in coordinates:
+        a, d = _constant(ra), _constant(dec)
+        if a is None or d is None:
+            return None
+        vertices.append((a, d))
+    return vertices
 
 
 class UnsupportedGeometryError(NotImplementedError):
@@ -58,13 +93,25 @@ class Geometry:
     def polygon(self, coordinates: Sequence[tuple[Any, Any]]) -> Expr:
         """POLYGON through (ra, dec) vertices."""
         if self.pg:
+            constants = _constant_vertices(coordinates)
+            if constants is not None:
+                # One constant: PostgreSQL evaluates it once, not once per row.
+                text = ",".join(f"({ra!r}d,{dec!r}d)" for ra, dec in constants)
+                return sa.cast(sa.literal("{" + text + "}"), _PgSphereType("spoly"))
             # pgSphere 1.2 has no constructor from values: build its text form and cast.
             parts: list[Any] = ["{"]
             for i, (ra, dec) in enumerate(coordinates):
                 parts += ["," if i else "", "(", ra, "d,", dec, "d)"]
             parts.append("}")
-            return sa.cast(sa.func.concat(*parts), _PgSphereType("spoly"))
-        return sa.func.adql_polygon(*[c for pair in coordinates for c in pair])
+            return sa.cast(_concat(parts), _PgSphereType("spoly"))
+        coords = [c for pair in coordinates for c in pair]
+        if len(coords) <= _MAX_ARGUMENTS:
+            return sa.func.adql_polygon(*coords)
+        # More coordinates than a function takes: a polygon of polygons (their vertices
+        # in order), each piece within the limit.
+        step = _MAX_ARGUMENTS - _MAX_ARGUMENTS % 2
+        pieces = [sa.func.adql_polygon(*coords[i : i + step]) for i in range(0, len(coords), step)]
+        return sa.func.adql_polygon(*pieces)
 
     def box(self, ra: Expr, dec: Expr, width: Expr, height: Expr) -> Expr:
         """BOX: corners at +-width/2, +-height/2 in the tangent plane at the centre."""

@@ -9,6 +9,7 @@ same form).
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 from collections.abc import Callable
@@ -64,7 +65,10 @@ def _angle(a: Vector, b: Vector) -> float:
 Shape = tuple[str, tuple[float, ...]]
 
 
+@functools.lru_cache(maxsize=1024)
 def _parse(text: str) -> Shape:
+    """The shape written in ``text`` (cached: a query compares every row with the same
+    constant shapes)."""
     words = text.split()
     kind = words[0].upper()
     numbers = words[1:]
@@ -84,11 +88,18 @@ def _is_number(word: str) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=1024)
 def _vertices(values: tuple[float, ...]) -> list[Vector]:
+    # Callers only read the list: it is shared between calls.
     return [_vec(values[i], values[i + 1]) for i in range(0, len(values) - 1, 2)]
 
 
 def _in_polygon(p: Vector, vertices: list[Vector]) -> bool:
+    """By the winding number; also +-2 pi at the antipode of an inside point, hence the
+    check that ``p`` lies in the hemisphere around the vertices' mean."""
+    mean = (sum(v[0] for v in vertices), sum(v[1] for v in vertices), sum(v[2] for v in vertices))
+    if _dot(p, mean) <= 0:
+        return False
     winding = 0.0
     for i, a in enumerate(vertices):
         b = vertices[(i + 1) % len(vertices)]
@@ -219,7 +230,12 @@ def _circle(*args: Any) -> str:
 
 def _polygon(*args: Any) -> str:
     if isinstance(args[0], str):
-        coords = [c for p in args for c in _parse(p)[1][:2]]
+        # Points are vertices; polygons bring all theirs (how polygons with more
+        # vertices than a function takes arguments are built: from pieces).
+        coords: list[float] = []
+        for text in args:
+            kind, values = _parse(text)
+            coords += values if kind == "POLYGON" else values[:2]
     else:
         coords = [float(a) for a in args]
     return "POLYGON " + " ".join(repr(c) for c in coords)

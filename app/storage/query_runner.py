@@ -83,8 +83,11 @@ def _is_user_error(exc: BaseException) -> bool:
     if isinstance(orig, sqlite3.Error):
         return True
     sqlstate = getattr(orig, "sqlstate", None)
-    # Class 22: data exception; 42: syntax error or access rule violation.
-    return isinstance(sqlstate, str) and sqlstate[:2] in ("22", "42")
+    if sqlstate == "XX000" and "sphere" in str(orig):
+        return True  # pgSphere refusing a shape (a polygon too large, crossing itself...)
+    # Class 22: data exception; 42: syntax error or access rule violation; 54: program
+    # limit exceeded (a statement too complex).
+    return isinstance(sqlstate, str) and sqlstate[:2] in ("22", "42", "54")
 
 
 class RunningQuery:
