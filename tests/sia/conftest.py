@@ -7,10 +7,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 
 from app.config import Config
-from app.main import create_app
+from tests.support.app_client import in_process_client
 from tests.support.server import ServerProcess
 
 BASE_URL = "https://archive.example.org"
@@ -28,11 +27,8 @@ async def sia_client(
         auto_demo_data=False,
         base_url=BASE_URL,
     )
-    application = create_app(config)
-    async with LifespanManager(application):
-        transport = httpx.ASGITransport(app=application)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield client
+    async with in_process_client(config) as client:
+        yield client
 
 
 @pytest.fixture(scope="session")

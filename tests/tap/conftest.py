@@ -7,10 +7,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 
 from app.config import Config
-from app.main import create_app
+from tests.support.app_client import in_process_client
 from tests.support.server import ServerProcess
 
 BASE_URL = "https://archive.example.org"
@@ -29,11 +28,8 @@ async def tap_client(
         sync_timeout=3,
         upload_limit_bytes=200_000,
     )
-    application = create_app(config)
-    async with LifespanManager(application):
-        transport = httpx.ASGITransport(app=application)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield client
+    async with in_process_client(config) as client:
+        yield client
 
 
 @pytest.fixture(scope="session")
