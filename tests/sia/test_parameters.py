@@ -23,15 +23,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
-from asgi_lifespan import LifespanManager
 from astropy.io.votable import parse_single_table
 from astropy.table import Table
 
 from app.config import Config
-from app.main import create_app
 from app.storage.archive import fill_archive
 from app.storage.database import create_sync_engine
 from tests.sia.conftest import BASE_URL, QUERY_PATH
+from tests.support.app_client import in_process_client
 
 VOT = "{http://www.ivoa.net/xml/VOTable/v1.3}"
 Pairs = Sequence[tuple[str, str]]
@@ -732,11 +731,8 @@ async def small_client(
     config = Config(
         database_url=empty_url, data_dir=tmp_path / "data", auto_demo_data=False, base_url=BASE_URL
     )
-    application = create_app(config)
-    async with LifespanManager(application):
-        transport = httpx.ASGITransport(app=application)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield client
+    async with in_process_client(config) as client:
+        yield client
 
 
 async def test_small_archive_ra_0_pole_and_pol(small_client: httpx.AsyncClient) -> None:
