@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -31,7 +32,9 @@ class Domain:
     maximum: float | None = None
 
 
-_cache: dict[int, tuple[float, dict[str, Domain]]] = {}
+_cache: weakref.WeakKeyDictionary[sa.Engine, tuple[float, dict[str, Domain]]] = (
+    weakref.WeakKeyDictionary()
+)
 _lock = threading.Lock()
 
 
@@ -74,12 +77,11 @@ def _compute(engine: sa.Engine, table: sa.Table) -> dict[str, Domain]:
 
 def parameter_domains(engine: sa.Engine, table: sa.Table) -> dict[str, Domain]:
     """Each SIA parameter's domain in the archive, by name (blocking)."""
-    key = id(engine)
     with _lock:
-        cached = _cache.get(key)
+        cached = _cache.get(engine)
         if cached is not None and time.monotonic() - cached[0] < CACHE_SECONDS:
             return cached[1]
     domains = _compute(engine, table)
     with _lock:
-        _cache[key] = (time.monotonic(), domains)
+        _cache[engine] = (time.monotonic(), domains)
     return domains
