@@ -40,6 +40,7 @@ __all__ = ["SIA_STANDARD_ID", "SiaRequest", "SiaService", "parse_sia_request"]
 
 _SERIALIZATIONS: dict[str, Serialization] = {"votable": "BINARY2", "votable/td": "TABLEDATA"}
 """Output formats that carry the self-description (the VOTable ones)."""
+_LOGGED_CHARACTERS = 1000
 _UCDS = {"POS": "pos.outline;obs", "BAND": "em.wl", "TIME": "time.epoch;obs"}
 
 log = structlog.get_logger("obscura")
@@ -135,7 +136,10 @@ class SiaService:
         QueryTimeoutError
             If it runs past the sync time limit (``TransientFault: ...``).
         """
-        log.info("sia query", maxrec=request.maxrec, adql=request.adql)
+        adql = request.adql
+        if len(adql) > _LOGGED_CHARACTERS:  # a wide RANGE is tens of kilobytes of polygons
+            adql = f"{adql[:_LOGGED_CHARACTERS]}... ({len(adql):,} characters)"
+        log.info("sia query", maxrec=request.maxrec, adql=adql)
         try:
             bound, statement = compile_query(
                 request.adql, self._catalog, self._context, row_limit=request.maxrec + 1
