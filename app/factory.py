@@ -70,13 +70,12 @@ class Factory:
         return create_tap_service(self._config, self._database)
 
     def create_sia_service(self) -> SiaService:
-        """The SIA image search service."""
+        """The SIA image search service (its searches run as TAP queries)."""
         database = self._database
         return SiaService(
+            tap=self.create_tap_service(),
             engine=database.sync_engine,
             table=database.schema.obscore,
-            catalog=database.catalog,
-            context=translation_context(database.schema, self._config.base_url),
             config=self._config,
         )
 

@@ -146,8 +146,7 @@ def _shape(column: str, shape: Shape) -> str:
     if shape.lon1 is None or shape.lon2 is None or (shape.lon2 - shape.lon1) % 360.0 == 0:
         return _band(column, shape.lat1, shape.lat2)
     polygons = range_polygons(shape)
-    if polygons is None:
-        return f"{column} IS NOT NULL"
+    assert polygons is not None  # only the whole sky has none, and it is a band
     # The band first (cheap, indexed). Then a footprint whose centre lies in the RANGE
     # (and in the footprint) is in: a cheap, exact test settling most rows. The others
     # are tested against each piece, behind a test against the circle around it, so only

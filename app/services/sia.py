@@ -13,18 +13,17 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 import structlog
 
-from adql import AdqlError, TranslationContext, compile_query
+from adql import AdqlError
 from app.config import Config
 from app.errors import QueryTimeoutError, ServiceError, UsageError
 from app.formats.registry import OUTPUT_FORMATS, OutputFormat, UnknownFormatError, find_format
 from app.parameters import DaliParameters
-from app.services.tap import result_fields
-from app.services.tap_request import RowLimits, parse_maxrec
-from app.storage.query_runner import RunningQuery, start_query
+from app.services.tap import TapService
+from app.services.tap_request import RowLimits, TapRequest, parse_maxrec
+from app.storage.query_runner import RunningQuery
 from app.storage.sia_domains import Domain, parameter_domains
 from app.votable.service_descriptor import InputParam, service_descriptor
 from app.votable.writer import Serialization, write_votable
-from obscore.catalog import ArchiveCatalog
 from sia import (
     SIA_PARAMETERS,
     Kind,
@@ -40,7 +39,6 @@ __all__ = ["SIA_STANDARD_ID", "SiaRequest", "SiaService", "parse_sia_request"]
 
 _SERIALIZATIONS: dict[str, Serialization] = {"votable": "BINARY2", "votable/td": "TABLEDATA"}
 """Output formats that carry the self-description (the VOTable ones)."""
-_LOGGED_CHARACTERS = 1000
 _UCDS = {"POS": "pos.outline;obs", "BAND": "em.wl", "TIME": "time.epoch;obs"}
 
 log = structlog.get_logger("obscura")
@@ -114,16 +112,14 @@ class SiaService:
     def __init__(
         self,
         *,
+        tap: TapService,
         engine: sa.Engine,
         table: sa.Table,
-        catalog: ArchiveCatalog,
-        context: TranslationContext,
         config: Config,
     ) -> None:
+        self._tap = tap
         self._engine = engine
         self._table = table
-        self._catalog = catalog
-        self._context = context
         self._config = config
 
     def start(self, request: SiaRequest) -> RunningQuery:
@@ -136,21 +132,17 @@ class SiaService:
         QueryTimeoutError
             If it runs past the sync time limit (``TransientFault: ...``).
         """
-        adql = request.adql
-        if len(adql) > _LOGGED_CHARACTERS:  # a wide RANGE is tens of kilobytes of polygons
-            adql = f"{adql[:_LOGGED_CHARACTERS]}... ({len(adql):,} characters)"
-        log.info("sia query", maxrec=request.maxrec, adql=adql)
+        log.info("sia search", parameters=[c.parameter.name for c in request.query.constraints])
+        tap_request = TapRequest(
+            query=request.adql,
+            output=request.output,
+            format_asked=request.format_asked,
+            maxrec=request.maxrec,
+            runid=None,
+            uploads=(),
+        )
         try:
-            bound, statement = compile_query(
-                request.adql, self._catalog, self._context, row_limit=request.maxrec + 1
-            )
-            return start_query(
-                self._engine,
-                statement,
-                result_fields(bound.columns),
-                maxrec=request.maxrec,
-                timeout=self._config.sync_timeout,
-            )
+            return self._tap.start(tap_request, {})
         except QueryTimeoutError as exc:
             raise QueryTimeoutError(_fault(exc, "TransientFault")) from None
         except (AdqlError, ServiceError) as exc:

@@ -51,6 +51,16 @@ def result_fields(columns: Sequence[OutputColumn]) -> list[ResultField]:
     ]
 
 
+_LOGGED_CHARACTERS = 1000
+
+
+def _for_log(query: str) -> str:
+    """At most 1,000 characters of a query (an SIA RANGE is tens of kilobytes of ADQL)."""
+    if len(query) <= _LOGGED_CHARACTERS:
+        return query
+    return f"{query[:_LOGGED_CHARACTERS]}... ({len(query):,} characters)"
+
+
 class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
     """A redirect could lead from an allowed location to an internal host."""
 
@@ -130,7 +140,7 @@ class TapService:
             runid=request.runid,
             maxrec=request.maxrec,
             uploads=[u.entry.table_name for u in uploads],
-            query=request.query,
+            query=_for_log(request.query),
         )
         return start_query(
             self._engine,
