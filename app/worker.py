@@ -16,7 +16,7 @@ import socket
 import structlog
 
 from app.config import Config
-from app.dependencies.database import database_dependency
+from app.dependencies.database import DatabaseDependency
 from app.factory import create_job_executor
 from app.services.job_runner import JobEvents
 from app.storage.job_tables import create_job_tables
@@ -35,6 +35,7 @@ EXTRA_CONNECTIONS = 3
 async def run_worker(config: Config) -> None:
     """Serve the task queue until stopped by a signal."""
     url = config.effective_database_url
+    database_dependency = DatabaseDependency()
     await database_dependency.initialize(url)
     try:
         database = database_dependency()

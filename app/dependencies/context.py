@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
 
-from fastapi import Depends, Request
+import anyio
+from fastapi import Request
 
 from app.config import Config
-from app.dependencies.database import DatabaseResources, database_dependency
-from app.dependencies.jobs import JobResources, jobs_dependency
+from app.dependencies.database import DatabaseResources
+from app.dependencies.jobs import JobResources
 from app.factory import Factory
 
 __all__ = ["RequestContext", "context_dependency"]
@@ -24,16 +24,22 @@ class RequestContext:
     factory: Factory
     user: str | None
     """The authenticated user, from the trusted header (None: anonymous)."""
+    upload_limiter: anyio.CapacityLimiter
+    """Bounds the requests reading uploaded tables at once (process-wide)."""
 
 
-async def context_dependency(
-    request: Request,
-    database: Annotated[DatabaseResources, Depends(database_dependency)],
-    jobs: Annotated[JobResources, Depends(jobs_dependency)],
-) -> RequestContext:
-    """Build the request's context."""
-    config: Config = request.app.state.config
+async def context_dependency(request: Request) -> RequestContext:
+    """Build the request's context from the application's resources (each application
+    has its own, made in its lifespan: several may run in one process)."""
+    state = request.app.state
+    config: Config = state.config
+    database: DatabaseResources = state.database()
+    jobs: JobResources = state.jobs()
     user = request.headers.get(config.user_header) or None
     return RequestContext(
-        request, config, Factory(config=config, database=database, jobs=jobs), user
+        request,
+        config,
+        Factory(config=config, database=database, jobs=jobs),
+        user,
+        request.app.state.upload_limiter,
     )

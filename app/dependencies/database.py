@@ -20,7 +20,7 @@ from app.storage.database import (
 from obscore.catalog import ArchiveCatalog, load_catalog
 from obscore.schema import ArchiveSchema
 
-__all__ = ["DatabaseDependency", "DatabaseResources", "database_dependency"]
+__all__ = ["DatabaseDependency", "DatabaseResources"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +73,3 @@ class DatabaseDependency:
         if self._resources is None:
             raise RuntimeError("database dependency used before initialize()")
         return self._resources
-
-
-database_dependency = DatabaseDependency()

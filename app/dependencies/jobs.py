@@ -28,7 +28,7 @@ from app.storage.jobs import JobStore
 from app.storage.result_store import ResultStore
 from app.storage.task_queue import ensure_queue_schema, queue_app
 
-__all__ = ["JobResources", "JobsDependency", "jobs_dependency"]
+__all__ = ["JobResources", "JobsDependency"]
 
 log = structlog.get_logger("obscura")
 
@@ -157,6 +157,3 @@ class JobsDependency:
         if self._resources is None:
             raise RuntimeError("jobs dependency used before initialize()")
         return self._resources
-
-
-jobs_dependency = JobsDependency()
