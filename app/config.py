@@ -113,10 +113,45 @@ class Config(BaseSettings):
         int,
         Field(
             title="Upload size limit",
-            description="The largest table (in bytes) a TAP UPLOAD may send.",
+            description=(
+                "The most bytes one uploaded table may have; a request body may hold at "
+                "most this plus 1 MiB (its other parameters), checked as it arrives."
+            ),
             gt=0,
         ),
     ] = 32 * 1024 * 1024
+    upload_max_columns: Annotated[
+        int,
+        Field(
+            title="Upload column limit", description="Columns one uploaded table may have.", ge=1
+        ),
+    ] = 500
+    upload_max_rows: Annotated[
+        int,
+        Field(title="Upload row limit", description="Rows one uploaded table may have.", ge=1),
+    ] = 1_000_000
+    upload_concurrency: Annotated[
+        int,
+        Field(
+            title="Uploads read at once",
+            description=(
+                "Requests with uploaded tables one process reads and loads at a time; "
+                "others wait their turn without holding a thread or a connection."
+            ),
+            ge=1,
+        ),
+    ] = 2
+    body_timeout_seconds: Annotated[
+        float,
+        Field(
+            title="Request body idle limit",
+            description=(
+                "Seconds a client may pause while sending a request body; a body that stalls "
+                "longer is refused (408), so slow clients cannot hold the service."
+            ),
+            gt=0,
+        ),
+    ] = 30.0
     upload_url_enabled: Annotated[
         bool,
         Field(

@@ -6,6 +6,8 @@
     ├── UsageError             400  the request is wrong (a parameter, the ADQL)
     │   └── UploadError        400  an UPLOAD table could not be read or is too big
     ├── NotFoundError          404
+    ├── RequestTimeoutError    408  the request body stopped arriving
+    ├── RequestTooLargeError   413  the request body is over its limit
     ├── QueryTimeoutError      400  the query ran past its time limit
     └── QueryCancelledError    400  the query's async job was aborted
 
@@ -34,6 +36,8 @@ __all__ = [
     "NotFoundError",
     "QueryCancelledError",
     "QueryTimeoutError",
+    "RequestTimeoutError",
+    "RequestTooLargeError",
     "ServiceError",
     "UploadError",
     "UsageError",
@@ -64,6 +68,18 @@ class NotFoundError(ServiceError):
     """The resource does not exist (or belongs to someone else)."""
 
     status_code = 404
+
+
+class RequestTimeoutError(ServiceError):
+    """The client stopped sending its request body."""
+
+    status_code = 408
+
+
+class RequestTooLargeError(ServiceError):
+    """The request body is larger than the service accepts."""
+
+    status_code = 413
 
 
 class QueryTimeoutError(ServiceError):

@@ -6,12 +6,14 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
 import structlog
 from fastapi import FastAPI
 
+from app.body_limit import BODY_ALLOWANCE_BYTES, BodyLimitMiddleware
 from app.config import Config
-from app.dependencies.database import database_dependency
-from app.dependencies.jobs import jobs_dependency
+from app.dependencies.database import DatabaseDependency
+from app.dependencies.jobs import JobsDependency
 from app.errors import install_error_handlers
 from app.handlers import root, sia, tap, uws
 from app.storage.archive import count_rows, fill_archive, initialise_archive
@@ -49,10 +51,13 @@ def prepare_archive(config: Config) -> None:
 def create_app(config: Config | None = None) -> FastAPI:
     """Build the application for ``config`` (default: from the environment)."""
     config = config or Config()
+    database_dependency = DatabaseDependency()
+    jobs_dependency = JobsDependency()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(prepare_archive, config)
+        _app.state.upload_limiter = anyio.CapacityLimiter(config.upload_concurrency)
         await database_dependency.initialize(config.effective_database_url)
         database = database_dependency()
         queued = await jobs_dependency.initialize(config, database)
@@ -72,6 +77,13 @@ def create_app(config: Config | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.config = config
+    app.state.database = database_dependency
+    app.state.jobs = jobs_dependency
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=config.upload_limit_bytes + BODY_ALLOWANCE_BYTES,
+        idle_seconds=config.body_timeout_seconds,
+    )
     install_error_handlers(app)
     app.include_router(root.router)
     app.include_router(tap.router)

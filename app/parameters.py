@@ -4,7 +4,7 @@ the multipart file parts an UPLOAD may refer to (built by
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from app.errors import UsageError
@@ -14,11 +14,21 @@ __all__ = ["DaliParameters", "InlinePart"]
 
 @dataclass(frozen=True, slots=True)
 class InlinePart:
-    """A multipart part sent as a file, for ``UPLOAD=name,param:part``."""
+    """A multipart part sent as a file, for ``UPLOAD=name,param:part``.
+
+    Its content is read as it is used, never held whole: ``chunks()`` reads it from the
+    start each time it is called (from the request's spooled file, or from a job's
+    stored copy).
+    """
 
     name: str
-    content: bytes
+    chunks: Callable[[], Iterator[bytes]]
     filename: str | None = None
+
+    @classmethod
+    def from_bytes(cls, name: str, content: bytes, filename: str | None = None) -> InlinePart:
+        """A part whose content is already in memory."""
+        return cls(name, lambda: iter((content,)), filename)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,15 @@
 """DALI request parameters: GET query strings and POST bodies (form-encoded or multipart)
 funnelled into one case-insensitive multi-valued mapping, with inline upload parts.
+
+File parts stay in the spooled temporary files the multipart parser wrote them to (on
+disk past 1 MiB), open until the request is answered; services read them in pieces.
+The body itself is bounded in size and time by :mod:`app.body_limit` while it arrives.
 """
 
 from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import BinaryIO
 
 from fastapi import Request
 from starlette.datastructures import UploadFile
@@ -12,28 +19,36 @@ from app.parameters import DaliParameters, InlinePart
 
 __all__ = ["parameters_dependency"]
 
+_PIECE = 64 * 1024
 
-async def parameters_dependency(request: Request) -> DaliParameters:
+
+def _chunks(file: BinaryIO) -> Callable[[], Iterator[bytes]]:
+    def chunks() -> Iterator[bytes]:
+        file.seek(0)
+        while piece := file.read(_PIECE):
+            yield piece
+
+    return chunks
+
+
+async def parameters_dependency(request: Request) -> AsyncIterator[DaliParameters]:
     """The request's parameters, from its query string and, for POST, its body."""
     pairs = list(request.query_params.multi_items())
+    if request.method != "POST":
+        yield DaliParameters.from_pairs(pairs)
+        return
+    limit: int = request.app.state.config.upload_limit_bytes
     parts: list[InlinePart] = []
-    if request.method == "POST":
-        limit: int = request.app.state.config.upload_limit_bytes
-        async with request.form(max_files=100, max_fields=1000) as form:
-            for name, value in form.multi_items():
-                if isinstance(value, UploadFile):
-                    if value.size is not None and value.size > limit:
-                        raise UploadError(
-                            f"The uploaded part {name!r} has {value.size:,} bytes; the "
-                            f"limit is {limit:,} bytes"
-                        )
-                    content = await value.read(limit + 1)
-                    if len(content) > limit:
-                        raise UploadError(
-                            f"The uploaded part {name!r} is larger than the limit of "
-                            f"{limit:,} bytes"
-                        )
-                    parts.append(InlinePart(name, content, value.filename))
-                else:
-                    pairs.append((name, value))
-    return DaliParameters.from_pairs(pairs, parts)
+    async with request.form(max_files=100, max_fields=1000) as form:
+        for name, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                size = value.size or 0
+                if size > limit:
+                    raise UploadError(
+                        f"The uploaded part {name!r} has {size:,} bytes; the limit is "
+                        f"{limit:,} bytes"
+                    )
+                parts.append(InlinePart(name, _chunks(value.file), value.filename))
+            else:
+                pairs.append((name, value))
+        yield DaliParameters.from_pairs(pairs, parts)

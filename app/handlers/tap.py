@@ -7,12 +7,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from app.dependencies.context import RequestContext, context_dependency
 from app.dependencies.parameters import parameters_dependency
 from app.errors import NotFoundError
 from app.formats.registry import content_type
+from app.handlers.disconnect import run_until_disconnect
 from app.handlers.streaming import result_response
 from app.parameters import DaliParameters
 from app.services.tap_request import RowLimits, parse_tap_request
@@ -30,7 +30,11 @@ async def _sync(context: RequestContext, params: DaliParameters) -> Response:
     config = context.config
     request = parse_tap_request(params, RowLimits(config.tap_default_maxrec, config.tap_max_maxrec))
     service = context.factory.create_tap_service()
-    result = await run_in_threadpool(service.start, request, params.parts)
+    result = await run_until_disconnect(
+        context.request,
+        lambda cancel: service.start(request, params.parts, cancel=cancel),
+        limiter=context.upload_limiter if request.uploads else None,
+    )
     chunks = request.output.writer(result, service.result_infos(request))
     return result_response(chunks, result, content_type(request.output, request.format_asked))
 

@@ -20,7 +20,7 @@ import asyncio
 import datetime
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import Protocol
 
@@ -226,7 +226,7 @@ class JobExecutor:
                 (p.id, p.value) for p in job.parameters if not p.by_reference
             )
             parts = {
-                p.id: InlinePart(p.id, b"".join(self._results.read(job_id, p.value) or []))
+                p.id: InlinePart(p.id, self._stored_part(job_id, p.value))
                 for p in job.parameters
                 if p.by_reference
             }
@@ -249,6 +249,17 @@ class JobExecutor:
             self._results.delete(job_id)
             message = "The service failed while running this job; the fault is logged."
             self._store.mark_error(job_id, _now(), JobError("transient", message), message)
+
+    def _stored_part(self, job_id: str, name: str) -> Callable[[], Iterator[bytes]]:
+        """A stored upload part, read in pieces each time it is used."""
+
+        def chunks() -> Iterator[bytes]:
+            stored = self._results.read(job_id, name)
+            if stored is None:
+                raise ServiceError(f"The job's uploaded table {name!r} is no longer stored")
+            yield from stored
+
+        return chunks
 
 
 class InProcessRunner:

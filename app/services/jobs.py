@@ -79,7 +79,7 @@ class JobService:
         # Inline upload parts are kept with the job's files until it runs.
         for index, part in enumerate(params.parts.values()):
             stored = f"{UPLOAD_PREFIX}{index}"
-            await asyncio.to_thread(self._results.write, job_id, stored, [part.content])
+            await asyncio.to_thread(self._results.write, job_id, stored, part.chunks())
             parameters += (JobParameter(part.name, stored, by_reference=True),)
         now = _now()
         job = Job(

@@ -8,10 +8,11 @@ a proper error document and status; what fails later ends the stream with an err
 from __future__ import annotations
 
 import dataclasses
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,8 +26,14 @@ from app.formats.table import ResultField
 from app.parameters import InlinePart
 from app.services.tap_request import TapRequest, UploadSpec
 from app.storage.query_cancel import QueryCancel
-from app.storage.query_runner import RunningQuery, start_query
-from app.storage.uploads import UploadTable, create_upload_tables, read_upload
+from app.storage.query_runner import RunningQuery, deadline_check, start_query
+from app.storage.uploads import (
+    ReadLimits,
+    UploadTable,
+    drop_upload_tables,
+    fill_upload_tables,
+    open_upload,
+)
 from obscore.catalog import ArchiveCatalog
 
 __all__ = ["TapService", "result_fields", "url_allowed"]
@@ -70,6 +77,9 @@ class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
 
 
 _NO_REDIRECTS = urllib.request.build_opener(_RefuseRedirects)
+_FETCH_TIMEOUT = 30.0
+"""Seconds an upload's server may stay silent (the query's deadline bounds the whole)."""
+_FETCH_PIECE = 64 * 1024
 
 
 def url_allowed(url: str, prefix: str) -> bool:
@@ -114,7 +124,8 @@ class TapService:
         timeout: float | None = None,
         cancel: QueryCancel | None = None,
     ) -> RunningQuery:
-        """Compile and start the query; blocking (call it from a worker thread).
+        """Read the uploads, compile and start the query; blocking (call it from a worker
+        thread). The time limit runs from here: reading uploads counts against it.
 
         Raises
         ------
@@ -123,9 +134,15 @@ class TapService:
         UsageError
             For a bad upload, or a query the database refuses.
         QueryTimeoutError
-            If the database takes longer than the sync time limit.
+            If reading the uploads and running the query take longer than the time limit.
+        QueryCancelledError
+            If ``cancel`` is set (the client went away, the job was aborted).
         """
-        uploads = self._read_uploads(request.uploads, parts)
+        timeout = self._config.sync_timeout if timeout is None else timeout
+        deadline = time.monotonic() + timeout
+        cancel = cancel or QueryCancel()
+        check = deadline_check(deadline, timeout, cancel)
+        uploads = self._open_uploads(request.uploads, parts, check)
         catalog, context = self._catalog, self._context
         if uploads:
             catalog = ArchiveCatalog(catalog.entries + tuple(u.entry for u in uploads))
@@ -147,9 +164,11 @@ class TapService:
             statement,
             result_fields(bound.columns),
             maxrec=request.maxrec,
-            timeout=self._config.sync_timeout if timeout is None else timeout,
+            timeout=timeout,
+            deadline=deadline,
             cancel=cancel,
-            setup=(lambda conn: create_upload_tables(conn, uploads)) if uploads else None,
+            setup=(lambda conn: fill_upload_tables(conn, uploads)) if uploads else None,
+            cleanup=(lambda conn: drop_upload_tables(conn, uploads)) if uploads else None,
         )
 
     def result_infos(self, request: TapRequest) -> list[tuple[str, str, str | None]]:
@@ -163,16 +182,31 @@ class TapService:
             infos.append(("RUNID", request.runid, None))
         return infos
 
-    def _read_uploads(
-        self, specs: Sequence[UploadSpec], parts: Mapping[str, InlinePart]
+    def _open_uploads(
+        self,
+        specs: Sequence[UploadSpec],
+        parts: Mapping[str, InlinePart],
+        check: Callable[[], None],
     ) -> list[UploadTable]:
         metadata = sa.MetaData()
+        config = self._config
+        limits = ReadLimits(
+            max_bytes=config.upload_limit_bytes,
+            max_columns=config.upload_max_columns,
+            max_rows=config.upload_max_rows,
+        )
         return [
-            read_upload(spec.name, self._upload_content(spec, parts), metadata=metadata)
+            open_upload(
+                spec.name,
+                self._upload_content(spec, parts),
+                limits=limits,
+                metadata=metadata,
+                check=check,
+            )
             for spec in specs
         ]
 
-    def _upload_content(self, spec: UploadSpec, parts: Mapping[str, InlinePart]) -> bytes:
+    def _upload_content(self, spec: UploadSpec, parts: Mapping[str, InlinePart]) -> Iterator[bytes]:
         if spec.source.startswith("param:"):
             part_name = spec.source.removeprefix("param:")
             part = parts.get(part_name)
@@ -183,7 +217,7 @@ class TapService:
                     f"this request does not contain (parts sent: {sent}); send the table "
                     "as a file part of a multipart/form-data POST"
                 )
-            return part.content
+            return part.chunks()
         if not spec.source.startswith(("http://", "https://")):
             raise UsageError(
                 f"UPLOAD {spec.name} has source {spec.source!r}: use param:part for a "
@@ -191,7 +225,9 @@ class TapService:
             )
         return self._fetch_upload(spec)
 
-    def _fetch_upload(self, spec: UploadSpec) -> bytes:
+    def _fetch_upload(self, spec: UploadSpec) -> Iterator[bytes]:
+        """The table at an allowed URL, read in pieces as the reader takes them (so the
+        byte limit, the deadline and a cancellation stop the transfer)."""
         config = self._config
         if not config.upload_url_enabled:
             raise UsageError(
@@ -203,12 +239,22 @@ class TapService:
                 f"UPLOAD {spec.name}: {spec.source} is not among the locations this service "
                 "fetches tables from; send the table inline instead"
             )
-        limit = config.upload_limit_bytes
         try:
-            with _NO_REDIRECTS.open(spec.source, timeout=30) as response:
-                content: bytes = response.read(limit + 1)
+            response = _NO_REDIRECTS.open(spec.source, timeout=_FETCH_TIMEOUT)
         except (urllib.error.URLError, OSError, ValueError) as exc:
             raise UploadError(f"UPLOAD {spec.name}: fetching {spec.source} failed: {exc}") from None
-        if len(content) > limit:
-            raise UploadError(f"UPLOAD {spec.name} is larger than the limit of {limit:,} bytes")
-        return content
+
+        def pieces() -> Iterator[bytes]:
+            with response:
+                while True:
+                    try:
+                        piece: bytes = response.read(_FETCH_PIECE)
+                    except OSError as exc:
+                        raise UploadError(
+                            f"UPLOAD {spec.name}: reading {spec.source} failed: {exc}"
+                        ) from None
+                    if not piece:
+                        return
+                    yield piece
+
+        return pieces()

@@ -24,13 +24,20 @@ class QueryCancel:
         """Whether the query should stop."""
         return self._event.is_set()
 
-    def on_cancel(self, hook: Callable[[], None]) -> None:
-        """Call ``hook`` when cancelled (at once if already cancelled)."""
+    def on_cancel(self, hook: Callable[[], None]) -> Callable[[], None]:
+        """Call ``hook`` when cancelled (at once if already cancelled); returns what
+        unregisters it (call that before the connection the hook interrupts is reused)."""
         with self._lock:
             if not self._event.is_set():
                 self._hooks.append(hook)
-                return
+                return lambda: self._remove(hook)
         hook()
+        return lambda: None
+
+    def _remove(self, hook: Callable[[], None]) -> None:
+        with self._lock:
+            if hook in self._hooks:
+                self._hooks.remove(hook)
 
     def cancel(self) -> None:
         """Ask the query to stop (idempotent, thread-safe)."""

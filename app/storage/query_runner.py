@@ -27,7 +27,7 @@ from app.storage.arrow_rows import RowConverter
 from app.storage.query_cancel import QueryCancel
 from obscore.schema import backend_of, schema_translate_map
 
-__all__ = ["BATCH_CELLS", "RunningQuery", "batch_rows", "start_query"]
+__all__ = ["BATCH_CELLS", "RunningQuery", "batch_rows", "deadline_check", "start_query"]
 
 log = structlog.get_logger("obscura")
 
@@ -44,12 +44,13 @@ def batch_rows(columns: int) -> int:
 UPLOAD_SCHEMA = "tap_upload"
 _UPLOAD_TARGET = {"sqlite": "temp", "postgresql": "pg_temp"}
 
-CANCELLED = "The query was cancelled (its job was aborted or deleted)."
+CANCELLED = "The query was cancelled (its job was aborted or deleted, or its client left)."
 
+Setup = Callable[[sa.Connection], None]
+"""Runs on the query's connection before it, under its time limit (fills upload tables)."""
 Cleanup = Callable[[sa.Connection], None]
-Setup = Callable[[sa.Connection], Cleanup | None]
-"""Runs on the query's connection before it (creates upload tables); what it returns runs
-before the connection is released."""
+"""Runs on the query's connection before it is released, also when the query or its
+setup failed (drops upload tables)."""
 
 
 def _timeout_message(seconds: float) -> str:
@@ -57,6 +58,19 @@ def _timeout_message(seconds: float) -> str:
         f"The query ran past the time limit of {seconds:g} s and was stopped. Narrow it "
         "(a smaller region, fewer columns, TOP or MAXREC), or submit it as an async job."
     )
+
+
+def deadline_check(deadline: float, timeout: float, cancel: QueryCancel) -> Callable[[], None]:
+    """What work before the query (reading uploads) calls between pieces: it raises once
+    the query is cancelled or past its deadline (a ``time.monotonic()`` instant)."""
+
+    def check() -> None:
+        if cancel.is_set():
+            raise QueryCancelledError(CANCELLED)
+        if time.monotonic() > deadline:
+            raise QueryTimeoutError(_timeout_message(timeout))
+
+    return check
 
 
 def _driver_error(exc: BaseException) -> BaseException:
@@ -104,11 +118,13 @@ class RunningQuery:
         deadline: float,
         timeout: float,
         cleanup: Cleanup | None = None,
+        detach: Callable[[], None] = lambda: None,
         cancel: QueryCancel | None = None,
     ) -> None:
         self._conn = conn
         self._cursor = cursor
         self._cleanup = cleanup
+        self._detach = detach
         self._cancel = cancel or QueryCancel()
         self._first = first
         self._converter = converter
@@ -181,32 +197,29 @@ class RunningQuery:
             self._cursor.close()
         except Exception:
             log.warning("closing a query's cursor failed", exc_info=True)
-        _release(self._conn, self._cleanup)
+        _release(self._conn, self._cleanup, self._detach)
 
 
 def _set_limits(
     conn: sa.Connection, backend: str, deadline: float, timeout: float, cancel: QueryCancel
-) -> None:
+) -> Callable[[], None]:
+    """Put the query's time limit and cancellation on ``conn``; returns what takes them
+    off again (before the connection is cleaned up and goes back to the pool, where a
+    late cancel must not reach whatever runs on it next)."""
     raw = conn.connection.dbapi_connection
     assert raw is not None
     if backend == "postgresql":
-        conn.execute(sa.text(f"SET LOCAL statement_timeout = {int(timeout * 1000)}"))
+        left = max(1, int(min(timeout, deadline - time.monotonic()) * 1000))
+        conn.execute(sa.text(f"SET LOCAL statement_timeout = {left}"))
         # Geometry in degrees, so the output parser reads the same numbers as on SQLite.
         conn.execute(sa.text("SELECT set_sphere_output('DEG')"))
-        cancel.on_cancel(raw.cancel_safe)
-        return
+        return cancel.on_cancel(raw.cancel_safe)
 
     def over_time() -> int:
         return 1 if cancel.is_set() or time.monotonic() > deadline else 0
 
     raw.set_progress_handler(over_time, 10_000)
-
-
-def _clear_progress_handler(conn: sa.Connection) -> None:
-    if conn.dialect.name == "sqlite":
-        raw = conn.connection.dbapi_connection
-        if raw is not None:
-            raw.set_progress_handler(None, 0)
+    return lambda: raw.set_progress_handler(None, 0)
 
 
 class _StreamedRows:
@@ -267,12 +280,16 @@ def start_query(
     *,
     maxrec: int,
     timeout: float,
+    deadline: float | None = None,
     setup: Setup | None = None,
+    cleanup: Cleanup | None = None,
     cancel: QueryCancel | None = None,
 ) -> RunningQuery:
     """Execute ``statement`` (limited to ``maxrec + 1`` rows by its translation) and
     fetch its first batch, so that errors in the query are raised here, before any byte
-    of the response is sent.
+    of the response is sent. ``deadline`` (a ``time.monotonic()`` instant, default
+    ``timeout`` from now) is when the query must end; the request may have begun the clock
+    earlier (reading its uploads).
 
     Raises
     ------
@@ -283,14 +300,15 @@ def start_query(
     """
     backend = backend_of(engine.dialect.name)
     translate = {**(schema_translate_map(backend) or {}), UPLOAD_SCHEMA: _UPLOAD_TARGET[backend]}
-    deadline = time.monotonic() + timeout
+    if deadline is None:
+        deadline = time.monotonic() + timeout
     conn = engine.connect().execution_options(schema_translate_map=translate)
-    cleanup: Cleanup | None = None
+    detach: Callable[[], None] = lambda: None  # noqa: E731
     try:
         cancel = cancel or QueryCancel()
-        _set_limits(conn, backend, deadline, timeout, cancel)
+        detach = _set_limits(conn, backend, deadline, timeout, cancel)
         if setup is not None:
-            cleanup = setup(conn)
+            setup(conn)
         if cancel.is_set():
             raise QueryCancelledError(CANCELLED)
         rows_per_batch = batch_rows(len(fields))
@@ -298,7 +316,7 @@ def start_query(
         cursor = _execute(conn, statement, translate, chunk=rows_per_batch, binary=binary)
         first = cursor.fetchmany(rows_per_batch)
     except Exception as exc:
-        _release(conn, cleanup)
+        _release(conn, cleanup, detach)
         if cancel is not None and cancel.is_set():
             raise QueryCancelledError(CANCELLED) from None
         if _is_timeout(exc):
@@ -308,7 +326,7 @@ def start_query(
             raise UsageError(f"The database could not run this query: {message}") from None
         raise
     except BaseException:
-        _release(conn, cleanup)
+        _release(conn, cleanup, detach)
         raise
     return RunningQuery(
         conn=conn,
@@ -319,18 +337,21 @@ def start_query(
         deadline=deadline,
         timeout=timeout,
         cleanup=cleanup,
+        detach=detach,
         cancel=cancel,
     )
 
 
-def _release(conn: sa.Connection, cleanup: Cleanup | None) -> None:
+def _release(conn: sa.Connection, cleanup: Cleanup | None, detach: Callable[[], None]) -> None:
+    # The limits go first: past the deadline, or cancelled, they would interrupt the cleanup.
+    detach()
     try:
         conn.rollback()
         if cleanup is not None:
             cleanup(conn)
             conn.commit()
-    except sa.exc.DBAPIError:
-        log.warning("releasing a failed query's connection", exc_info=True)
+    except sa.exc.DBAPIError as exc:
+        log.warning("releasing a query's connection failed; discarding it", error=str(exc))
+        conn.invalidate()  # whatever it still holds (a temporary table) goes with it
     finally:
-        _clear_progress_handler(conn)
         conn.close()
