@@ -1,6 +1,8 @@
 """ADQL 2.1: parse, bind against a catalog, translate to SQLAlchemy Core.
 
-The usual entry point is :func:`compile_query`; the stages are also public
+The usual entry point is :func:`compile_query`; a program that builds its query as a
+syntax tree (:mod:`adql.ast`) compiles it with :func:`compile_tree`, and
+:func:`format_query` writes a tree as ADQL text. The stages are also public
 (:mod:`adql.parser`, :mod:`adql.binder`, :mod:`adql.translate`).
 """
 
@@ -8,10 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from adql import ast
 from adql.binder import BoundQuery, OutputColumn, bind
 from adql.catalog import Catalog
 from adql.errors import AdqlError, AdqlSemanticError, AdqlSyntaxError
-from adql.parser import parse
+from adql.format import format_expression, format_query
+from adql.parser import MAX_DEPTH, parse
 from adql.translate import SpatialColumns, TranslationContext, translate
 
 __all__ = [
@@ -25,6 +29,9 @@ __all__ = [
     "TranslationContext",
     "check_query",
     "compile_query",
+    "compile_tree",
+    "format_expression",
+    "format_query",
     "parse",
     "translate",
 ]
@@ -63,3 +70,38 @@ def compile_query(
         return bound, translate(bound, context, row_limit)
     except AdqlError as error:
         raise error.with_text(text) from None
+
+
+def compile_tree(
+    tree: ast.Query, catalog: Catalog, context: TranslationContext, row_limit: int | None = None
+) -> tuple[BoundQuery, Any]:
+    """Bind and translate a query built as a syntax tree, as :func:`compile_query` does
+    after parsing: the bound query and the SQLAlchemy statement to run.
+
+    There is no text, so neither its length limit nor a caret applies; the nesting limit
+    of parsed queries (:data:`adql.parser.MAX_DEPTH` levels) does, counted in tree nodes.
+    Nodes built without a span (:data:`adql.ast.GENERATED`) give messages without a place.
+
+    Parameters
+    ----------
+    tree
+        The query, from :func:`adql.parse` or built from :mod:`adql.ast` nodes.
+    catalog
+        What the query may name.
+    context
+        The database's tables and capabilities.
+    row_limit
+        At most this many rows; TOP still applies when it is smaller.
+
+    Raises
+    ------
+    AdqlError
+        If the tree is nested too deeply, does not fit the catalog, or uses something the
+        database cannot do.
+    """
+    if ast.depth(tree) > MAX_DEPTH:
+        raise AdqlSyntaxError(
+            f"the query is nested too deeply (more than {MAX_DEPTH} levels); simplify it"
+        )
+    bound = bind(tree, catalog)
+    return bound, translate(bound, context, row_limit)

@@ -2,15 +2,20 @@
 
 Spans are excluded from equality, so two parses of the same query in different layouts
 compare equal. No Lark object appears here; :mod:`adql.builder` makes these from the
-parse tree.
+parse tree. A program may also build a tree itself (as :mod:`sia` does) and compile it
+with :func:`adql.compile_tree`: leave out ``span`` and a node gets :data:`GENERATED`,
+which errors render without a place. A node may appear at several places of one tree
+only where it means the same thing (the binder records what each node resolves to by
+its identity).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import TypeAlias
 
 __all__ = [
+    "GENERATED",
     "And",
     "Arithmetic",
     "Between",
@@ -48,6 +53,7 @@ __all__ = [
     "Span",
     "String",
     "TableName",
+    "depth",
 ]
 
 
@@ -58,14 +64,21 @@ class Span:
     start: int
     end: int
     line: int
+    """0 for a node that was not parsed (:data:`GENERATED`)."""
     column: int
 
+    @property
+    def located(self) -> bool:
+        """Whether the span is a place in a query's text."""
+        return self.line > 0
 
-_NO_SPAN = Span(0, 0, 1, 1)
+
+GENERATED = Span(0, 0, 0, 0)
+"""The span of a node a program built rather than parsed (the default): in no text."""
 
 
 def _span() -> Span:
-    return field(default=_NO_SPAN, compare=False, repr=False, kw_only=True)
+    return field(default=GENERATED, compare=False, repr=False, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -408,3 +421,30 @@ class Query:
 
 
 QueryBody: TypeAlias = Select | SetOperation | Query
+
+
+def depth(node: object) -> int:
+    """Levels of nesting of a tree, 1 for a leaf, found without recursion (so it is safe
+    on a tree too deep for the stages that recurse).
+
+    Parameters
+    ----------
+    node
+        Any node of this module; a tuple of nodes in a field is one level, like a node.
+    """
+    deepest = 0
+    stack: list[tuple[object, int]] = [(node, 1)]
+    while stack:
+        current, level = stack.pop()
+        deepest = max(deepest, level)
+        if not is_dataclass(current) or isinstance(current, (type, Span)):
+            continue
+        for item in fields(current):
+            value = getattr(current, item.name)
+            children = value if isinstance(value, tuple) else (value,)
+            stack.extend(
+                (child, level + 1)
+                for child in children
+                if is_dataclass(child) and not isinstance(child, Span)
+            )
+    return deepest

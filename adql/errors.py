@@ -1,5 +1,8 @@
 """Errors raised for ADQL a person wrote: each says where, and what to do about it.
 
+For a tree a program built (:func:`adql.compile_tree`), the offending node may have no
+place in any text (:data:`adql.ast.GENERATED`): the message then stands alone.
+
 ::
 
     AdqlError                 any problem with a query (has ``span``, ``line``, ``column``)
@@ -26,15 +29,15 @@ class AdqlError(ValueError):
     @property
     def line(self) -> int | None:
         """1-based line of the problem, if known."""
-        return self.span.line if self.span else None
+        return self.span.line if self.span and self.span.located else None
 
     @property
     def column(self) -> int | None:
         """1-based column of the problem, if known."""
-        return self.span.column if self.span else None
+        return self.span.column if self.span and self.span.located else None
 
     def _render(self) -> str:
-        if self.span is None:
+        if self.span is None or not self.span.located:
             return self.message
         where = f"line {self.span.line}, column {self.span.column}: {self.message}"
         if self.text is None:

@@ -1,9 +1,10 @@
 """SIA 2.0 image search as a library: request parameters in, an ADQL query over
-``ivoa.ObsCore`` out (compiled and run like any TAP query). No web code here."""
+``ivoa.ObsCore`` out, as a syntax tree (compiled with :func:`adql.compile_tree` and run
+like any TAP query) or as text. No web code here."""
 
 from __future__ import annotations
 
-from sia.adql import to_adql, where_clause
+from sia.adql import to_adql, to_query_tree, where_clause
 from sia.errors import SiaParameterError
 from sia.parameters import SIA_PARAMETERS, Kind, SiaParameter
 from sia.query import SiaQuery, parse_query
@@ -16,5 +17,6 @@ __all__ = [
     "SiaQuery",
     "parse_query",
     "to_adql",
+    "to_query_tree",
     "where_clause",
 ]

@@ -158,3 +158,20 @@ async def test_errors_for_votable_are_votable(sia_client: httpx.AsyncClient) -> 
     assert response.status_code == 400
     assert response.headers["content-type"].startswith("application/x-votable+xml")
     assert _status(response.content) == ["ERROR"]
+
+
+async def test_a_search_beyond_the_adql_text_limits_runs(sia_client: httpx.AsyncClient) -> None:
+    """Two wide RANGEs are over 100,000 characters of ADQL, more than TAP accepts as
+    text: SIA compiles its syntax tree, so the search runs."""
+    params = [
+        ("POS", "RANGE 0 359 -89 89"),
+        ("POS", "RANGE 0.5 359.5 -89.5 89.5"),
+        ("BAND", "300e-9 1100e-9"),
+        ("MAXREC", "1"),
+    ]
+    response = await sia_client.get(QUERY_PATH, params=params)
+    assert response.status_code == 200, response.text
+    resource = parse(io.BytesIO(response.content)).resources[0]
+    query = next(info.value for info in resource.infos if info.name == "QUERY")
+    assert len(query) > 100_000
+    assert _status(response.content) == ["OK", "OVERFLOW"]
