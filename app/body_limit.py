@@ -14,7 +14,8 @@ import anyio
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import RequestTimeoutError, RequestTooLargeError, votable_error_response
+from app.faults import RequestTimeoutError, RequestTooLargeError
+from app.handlers.errors import votable_error_response
 
 __all__ = ["BODY_ALLOWANCE_BYTES", "BodyLimitMiddleware"]
 

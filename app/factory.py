@@ -9,18 +9,43 @@ from app.services.archive import ArchiveService
 from app.services.job_runner import JobEvents, JobExecutor
 from app.services.jobs import JobService, job_url
 from app.services.sia import SiaService
-from app.services.tap import TapService
+from app.services.tap import TapService, TapSettings
 from app.services.tap_request import RowLimits
 from app.services.vosi import VosiService
 from app.storage.adql import translation_context
 from app.storage.jobs import JobStore
 from app.storage.result_store import ResultStore
+from app.votable.reader import ReadLimits
 
 if TYPE_CHECKING:
     from app.dependencies.database import DatabaseResources
     from app.dependencies.jobs import JobResources
 
-__all__ = ["Factory", "create_job_executor", "create_tap_service"]
+__all__ = [
+    "Factory",
+    "create_job_executor",
+    "create_tap_service",
+    "row_limits",
+    "tap_settings",
+]
+
+
+def row_limits(config: Config) -> RowLimits:
+    """The deployment's MAXREC default and hard limit."""
+    return RowLimits(config.tap_default_maxrec, config.tap_max_maxrec)
+
+
+def tap_settings(config: Config) -> TapSettings:
+    """What TAP queries run under: time limit, upload limits and locations."""
+    return TapSettings(
+        sync_timeout=config.sync_timeout,
+        upload_limits=ReadLimits(
+            max_bytes=config.upload_limit_bytes,
+            max_columns=config.upload_max_columns,
+            max_rows=config.upload_max_rows,
+        ),
+        upload_url_allow=tuple(config.upload_url_allow) if config.upload_url_enabled else None,
+    )
 
 
 def create_tap_service(config: Config, database: DatabaseResources) -> TapService:
@@ -29,7 +54,7 @@ def create_tap_service(config: Config, database: DatabaseResources) -> TapServic
         engine=database.sync_engine,
         catalog=database.catalog,
         context=translation_context(database.schema, config.base_url),
-        config=config,
+        settings=tap_settings(config),
     )
 
 
@@ -46,7 +71,7 @@ def create_job_executor(
         store=store,
         results=results,
         tap=create_tap_service(config, database),
-        limits=RowLimits(config.tap_default_maxrec, config.tap_max_maxrec),
+        limits=row_limits(config),
         job_url=lambda job_id: job_url(config.base_url, job_id),
         events=events,
         lease_seconds=config.job_lease_seconds,
@@ -76,7 +101,7 @@ class Factory:
             tap=self.create_tap_service(),
             engine=database.sync_engine,
             table=database.schema.obscore,
-            config=self._config,
+            limits=row_limits(self._config),
         )
 
     def create_job_service(self, owner: str | None) -> JobService:

@@ -14,8 +14,8 @@ from app.body_limit import BODY_ALLOWANCE_BYTES, BodyLimitMiddleware
 from app.config import Config
 from app.dependencies.database import DatabaseDependency
 from app.dependencies.jobs import JobsDependency
-from app.errors import install_error_handlers
 from app.handlers import root, sia, tap, uws
+from app.handlers.errors import install_error_handlers
 from app.storage.archive import count_rows, fill_archive, initialise_archive
 from app.storage.database import create_sync_engine
 from obscore.demo import DP1_COUNTS, generate_dp1

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from app.errors import UsageError
+from app.faults import UsageError
 
 __all__ = ["DaliParameters", "InlinePart"]
 

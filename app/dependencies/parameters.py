@@ -14,7 +14,7 @@ from typing import BinaryIO
 from fastapi import Request
 from starlette.datastructures import UploadFile
 
-from app.errors import UploadError
+from app.faults import UploadError
 from app.parameters import DaliParameters, InlinePart
 
 __all__ = ["parameters_dependency"]
@@ -31,11 +31,17 @@ def _chunks(file: BinaryIO) -> Callable[[], Iterator[bytes]]:
     return chunks
 
 
+def _noted(request: Request, params: DaliParameters) -> DaliParameters:
+    # The error edge answers in the format asked for where the protocol says so (SIA).
+    request.state.response_formats = params.all("RESPONSEFORMAT")
+    return params
+
+
 async def parameters_dependency(request: Request) -> AsyncIterator[DaliParameters]:
     """The request's parameters, from its query string and, for POST, its body."""
     pairs = list(request.query_params.multi_items())
     if request.method != "POST":
-        yield DaliParameters.from_pairs(pairs)
+        yield _noted(request, DaliParameters.from_pairs(pairs))
         return
     limit: int = request.app.state.config.upload_limit_bytes
     parts: list[InlinePart] = []
@@ -51,4 +57,4 @@ async def parameters_dependency(request: Request) -> AsyncIterator[DaliParameter
                 parts.append(InlinePart(name, _chunks(value.file), value.filename))
             else:
                 pairs.append((name, value))
-        yield DaliParameters.from_pairs(pairs, parts)
+        yield _noted(request, DaliParameters.from_pairs(pairs, parts))

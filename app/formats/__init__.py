@@ -7,6 +7,6 @@ package's helpers, and importing it from the package would make that a cycle.
 
 from __future__ import annotations
 
-from app.formats.table import ResultField, ResultTable, StreamError, arrow_schema, arrow_type
+from app.formats.table import ResultField, ResultTable, arrow_schema, arrow_type
 
-__all__ = ["ResultField", "ResultTable", "StreamError", "arrow_schema", "arrow_type"]
+__all__ = ["ResultField", "ResultTable", "arrow_schema", "arrow_type"]

@@ -12,8 +12,9 @@ TSV cannot quote: tabs, CRs and LFs in values (and in column names) become space
 Lines end with LF.
 
 Neither format can report a failure or an overflow once rows are flowing: an error
-from ``batches()`` propagates (the response is cut short rather than silently
-truncated), and an overflow is not marked.
+from ``batches()`` propagates, and ``app/services/result_stream.py`` ends the response
+without HTTP's end marker, so that no client takes the rows it got for the whole
+result; an overflow is not marked.
 """
 
 from __future__ import annotations

@@ -8,8 +8,10 @@ field's VOTable metadata (``datatype``, ``arraysize``, ``xtype``, ``unit``, ``uc
 ``utype``, ``description``) as Arrow field metadata. A result cut at MAXREC gets the
 file metadata entry ``QUERY_STATUS: OVERFLOW``.
 
-An error from ``batches()`` propagates without writing the footer: the output is then
-not a readable Parquet file, rather than a silently truncated one.
+A result that fails after rows were sent (a :class:`app.faults.ServiceError`: the time
+limit, a cancelled job) ends like a VOTable one: the row groups sent stay readable, and
+the footer's file metadata says ``QUERY_STATUS: ERROR`` with the reason in
+``QUERY_ERROR``. Anything else propagates.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections.abc import Iterator, Sequence
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from app.faults import ServiceError
 from app.formats.columns import check_fields, declared_arraysize
 from app.formats.source import result_chunks
 from app.formats.table import ResultField, ResultTable, arrow_type
@@ -84,13 +87,18 @@ def write_parquet(table: ResultTable) -> Iterator[bytes]:
     if start:
         yield start
     chunks = result_chunks(table, fields)
+    error: str | None = None
     try:
         for columns in chunks:
             writer.write_batch(pa.RecordBatch.from_arrays(columns, schema=schema))
             yield sink.drain()
+    except ServiceError as exc:
+        error = str(exc)
     finally:
         chunks.close()
-    if table.overflow:
+    if error is not None:
+        writer.add_key_value_metadata({"QUERY_STATUS": "ERROR", "QUERY_ERROR": error})
+    elif table.overflow:
         writer.add_key_value_metadata({"QUERY_STATUS": "OVERFLOW"})
     writer.close()
     yield sink.drain()

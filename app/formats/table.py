@@ -20,7 +20,7 @@ from typing import Protocol
 
 import pyarrow as pa
 
-__all__ = ["ResultField", "ResultTable", "StreamError", "arrow_schema", "arrow_type"]
+__all__ = ["ResultField", "ResultTable", "arrow_schema", "arrow_type"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,21 +73,17 @@ def arrow_schema(fields: Sequence[ResultField]) -> pa.Schema:
     return pa.schema([pa.field(f.name, arrow_type(f)) for f in fields])
 
 
-class StreamError(Exception):
-    """Raised by :meth:`ResultTable.batches` mid-stream, with a message fit for the user
-    (for example: the query ran past its time limit). Any other exception is a server
-    fault: writers report it without details."""
-
-
 class ResultTable(Protocol):
     """A result being streamed: its fields, then its batches, then whether it overflowed.
 
-    ``batches()`` may be iterated once. It can raise mid-way (a timeout, a lost
-    connection): a writer then ends its document with the error (VOTable: a trailing
-    ``INFO name="QUERY_STATUS" value="ERROR"`` after the rows sent so far) instead of
-    raising. The message is the :class:`StreamError`'s text, or a generic one.
-    ``overflow`` is meaningful only after ``batches()`` is exhausted: True when the
-    result was cut at MAXREC.
+    ``batches()`` may be iterated once. It can fail mid-way: with a
+    :class:`app.faults.ServiceError` whose message is for the user (the time limit, a
+    cancelled job), or with anything else (a server fault, reported without details).
+    Writers of formats that can say so end their document with the fault's message
+    (VOTable: a trailing ``INFO name="QUERY_STATUS" value="ERROR"``; Parquet: file
+    metadata) and let nothing else through; the others let it propagate, and
+    ``app/services/result_stream.py`` cuts the response. ``overflow`` is meaningful only
+    after ``batches()`` is exhausted: True when the result was cut at MAXREC.
     """
 
     @property

@@ -15,7 +15,7 @@ from typing import TypeVar
 import anyio
 from starlette.requests import Request
 
-from app.errors import QueryCancelledError
+from app.faults import QueryCancelledError
 from app.storage.query_cancel import QueryCancel
 from app.storage.query_runner import CANCELLED
 

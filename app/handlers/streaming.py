@@ -1,8 +1,10 @@
-"""A blocking byte iterator served as a streaming HTTP body.
+"""A result stream served as an HTTP body.
 
 Each chunk is produced in a worker thread, so encoding never stalls the event loop. The
-source is closed in ``finally``, also when the client goes away mid-download, so the
-database connection behind it is released at once.
+stream is closed in ``finally``, also when the client goes away mid-download, so the
+database connection behind it is released at once. A result that had to be cut short
+(:class:`~app.services.result_stream.ResultCutError`) ends the response without HTTP's
+end marker (:class:`~app.handlers.errors.ResponseAbortedError`).
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ import anyio
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import StreamingResponse
 
-from app.storage.query_runner import RunningQuery
+from app.handlers.errors import ResponseAbortedError
+from app.services.result_stream import ResultCutError, ResultStream
 
-__all__ = ["result_response", "stream_in_threads"]
+__all__ = ["stream_in_threads", "stream_response"]
 
 
 async def stream_in_threads(
@@ -25,7 +28,10 @@ async def stream_in_threads(
     done = object()
     try:
         while True:
-            chunk = await run_in_threadpool(next, chunks, done)
+            try:
+                chunk = await run_in_threadpool(next, chunks, done)
+            except ResultCutError as exc:
+                raise ResponseAbortedError(str(exc)) from None
             if chunk is done:
                 break
             assert isinstance(chunk, bytes)
@@ -36,20 +42,11 @@ async def stream_in_threads(
             await run_in_threadpool(close)
 
 
-def result_response(
-    chunks: Iterator[bytes], result: RunningQuery, content_type: str
-) -> StreamingResponse:
-    """Stream a query result's encoded ``chunks``; closing the writer and the query
-    (its database connection) when done or when the client goes away."""
-
-    def close() -> None:
-        closer = getattr(chunks, "close", None)
-        if closer is not None:
-            closer()
-        result.close()
-
+def stream_response(stream: ResultStream) -> StreamingResponse:
+    """Send ``stream``, closing it when done or when the client goes away."""
     # The Content-Type is set as is: Starlette would add a charset to text/* types, and
     # DALI wants the very type the client asked for.
     return StreamingResponse(
-        stream_in_threads(chunks, close), headers={"Content-Type": content_type}
+        stream_in_threads(iter(stream), stream.close),
+        headers={"Content-Type": stream.content_type},
     )

@@ -10,33 +10,32 @@ from fastapi.responses import RedirectResponse, Response
 
 from app.dependencies.context import RequestContext, context_dependency
 from app.dependencies.parameters import parameters_dependency
-from app.errors import NotFoundError
-from app.formats.registry import content_type
+from app.factory import row_limits
+from app.faults import NotFoundError
 from app.handlers.disconnect import run_until_disconnect
-from app.handlers.streaming import result_response
+from app.handlers.errors import TAP_ERRORS, error_style
+from app.handlers.streaming import stream_response
 from app.parameters import DaliParameters
-from app.services.tap_request import RowLimits, parse_tap_request
+from app.services.tap_request import parse_tap_request
 from app.services.vosi import STARTED
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/tap", tags=["TAP"])
+router = APIRouter(prefix="/api/tap", tags=["TAP"], dependencies=[Depends(error_style(TAP_ERRORS))])
 
 Context = Annotated[RequestContext, Depends(context_dependency)]
 Parameters = Annotated[DaliParameters, Depends(parameters_dependency)]
 
 
 async def _sync(context: RequestContext, params: DaliParameters) -> Response:
-    config = context.config
-    request = parse_tap_request(params, RowLimits(config.tap_default_maxrec, config.tap_max_maxrec))
+    request = parse_tap_request(params, row_limits(context.config))
     service = context.factory.create_tap_service()
-    result = await run_until_disconnect(
+    stream = await run_until_disconnect(
         context.request,
-        lambda cancel: service.start(request, params.parts, cancel=cancel),
+        lambda cancel: service.run(request, cancel=cancel),
         limiter=context.upload_limiter if request.uploads else None,
     )
-    chunks = request.output.writer(result, service.result_infos(request))
-    return result_response(chunks, result, content_type(request.output, request.format_asked))
+    return stream_response(stream)
 
 
 @router.get("/sync", summary="Run an ADQL query synchronously")

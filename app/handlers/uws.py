@@ -9,7 +9,8 @@ from fastapi.responses import PlainTextResponse, RedirectResponse, Response, Str
 
 from app.dependencies.context import RequestContext, context_dependency
 from app.dependencies.parameters import parameters_dependency
-from app.errors import UsageError, votable_error_response
+from app.faults import UsageError
+from app.handlers.errors import votable_error_response
 from app.parameters import DaliParameters
 from app.services.jobs import ASYNC_PATH, JobService
 from app.uws.documents import (

@@ -27,9 +27,9 @@ from typing import Protocol
 import structlog
 
 from adql import AdqlError
-from app.errors import ServiceError
-from app.formats.registry import content_type
+from app.faults import ServiceError
 from app.parameters import DaliParameters, InlinePart
+from app.services.result_stream import ResultCutError
 from app.services.tap import TapService
 from app.services.tap_request import RowLimits, parse_tap_request
 from app.storage.jobs import JobStore
@@ -223,27 +223,31 @@ class JobExecutor:
         job_id = job.job_id
         try:
             params = DaliParameters.from_pairs(
-                (p.id, p.value) for p in job.parameters if not p.by_reference
+                ((p.id, p.value) for p in job.parameters if not p.by_reference),
+                (
+                    InlinePart(p.id, self._stored_part(job_id, p.value))
+                    for p in job.parameters
+                    if p.by_reference
+                ),
             )
-            parts = {
-                p.id: InlinePart(p.id, self._stored_part(job_id, p.value))
-                for p in job.parameters
-                if p.by_reference
-            }
             request = parse_tap_request(params, self._limits)
-            result = self._tap.start(
-                request, parts, timeout=float(job.execution_duration), cancel=cancel
-            )
-            chunks = request.output.writer(result, self._tap.result_infos(request))
-            size = self._results.write(job_id, RESULT, chunks)
-            if result.failure is not None:
-                raise ServiceError(result.failure)
-            mime = content_type(request.output, request.format_asked)
+            stream = self._tap.run(request, timeout=float(job.execution_duration), cancel=cancel)
+            size = 0
+            try:
+                size = self._results.write(job_id, RESULT, stream)
+            except ResultCutError:
+                pass  # stream.failure says why
+            finally:
+                stream.close()
+            if stream.failure is not None:
+                raise ServiceError(stream.failure)
+            mime = stream.content_type
             href = f"{self._job_url(job_id)}/results/{RESULT}"
             self._store.mark_completed(job_id, _now(), [JobResult(RESULT, href, size, mime)])
         except (ServiceError, AdqlError) as exc:
             self._results.delete(job_id)
-            self._store.mark_error(job_id, _now(), JobError("fatal", str(exc)), str(exc))
+            kind = exc.job_error_type if isinstance(exc, ServiceError) else "fatal"
+            self._store.mark_error(job_id, _now(), JobError(kind, str(exc)), str(exc))
         except Exception:
             log.exception("async job failed", job_id=job_id)
             self._results.delete(job_id)

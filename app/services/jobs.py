@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator
 
 from app.config import Config
-from app.errors import NotFoundError, UsageError
+from app.faults import NotFoundError, UsageError
 from app.parameters import DaliParameters
 from app.services.job_runner import UPLOAD_PREFIX, JobEvents, JobRunner
 from app.storage.jobs import JobStore

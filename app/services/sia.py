@@ -1,8 +1,8 @@
 """SIA 2.0 image search: request parameters in, a streamed ObsCore result out.
 
 The query parameters become ADQL over ``ivoa.ObsCore`` (the ``sia`` library) and run
-exactly as a TAP query would: the same compiler, indexes and streaming writers. Error
-messages start with the SIA fault names (``UsageFault: ...``, ``TransientFault: ...``).
+exactly as a TAP query would: the same compiler, indexes and streaming writers. Faults
+are raised as types; the web edge writes them with SIA's labels (``UsageFault: ...``).
 """
 
 from __future__ import annotations
@@ -13,14 +13,21 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 import structlog
 
-from adql import AdqlError
-from app.config import Config
-from app.errors import QueryTimeoutError, ServiceError, UsageError
-from app.formats.registry import OUTPUT_FORMATS, OutputFormat, UnknownFormatError, find_format
+from adql import AdqlError, ast, format_query
+from app.faults import UsageError
+from app.formats.registry import (
+    OUTPUT_FORMATS,
+    OutputFormat,
+    UnknownFormatError,
+    content_type,
+    find_format,
+)
+from app.formats.table import ResultTable
 from app.parameters import DaliParameters
+from app.services.result_stream import ResultStream
 from app.services.tap import TapService
 from app.services.tap_request import RowLimits, TapRequest, parse_maxrec
-from app.storage.query_runner import RunningQuery
+from app.storage.query_cancel import QueryCancel
 from app.storage.sia_domains import Domain, parameter_domains
 from app.votable.service_descriptor import InputParam, service_descriptor
 from app.votable.writer import Serialization, write_votable
@@ -31,7 +38,7 @@ from sia import (
     SiaParameterError,
     SiaQuery,
     parse_query,
-    to_adql,
+    to_query_tree,
 )
 from sia.parameters import POL_STATES
 
@@ -51,14 +58,13 @@ class SiaRequest:
     """What to search for and how to answer."""
 
     query: SiaQuery
+    tree: ast.Query
+    """The search as an ADQL syntax tree over ``ivoa.ObsCore``."""
     adql: str
+    """Its text, for the result's QUERY INFO."""
     output: OutputFormat
     format_asked: str | None
     maxrec: int
-
-
-def _fault(exc: Exception, kind: str = "UsageFault") -> str:
-    return f"{kind}: {exc}"
 
 
 def parse_sia_request(params: DaliParameters, limits: RowLimits) -> SiaRequest:
@@ -75,9 +81,10 @@ def parse_sia_request(params: DaliParameters, limits: RowLimits) -> SiaRequest:
         output = find_format(format_asked)
         maxrec = parse_maxrec(params.one("MAXREC"), limits)
         query = parse_query(params.values)
-    except (UsageError, UnknownFormatError, SiaParameterError) as exc:
-        raise UsageError(_fault(exc)) from None
-    return SiaRequest(query, to_adql(query), output, format_asked, maxrec)
+    except (UnknownFormatError, SiaParameterError) as exc:
+        raise UsageError(str(exc)) from None
+    tree = to_query_tree(query)
+    return SiaRequest(query, tree, format_query(tree), output, format_asked, maxrec)
 
 
 def _input_param(spec: SiaParameter, domain: Domain) -> InputParam:
@@ -115,22 +122,26 @@ class SiaService:
         tap: TapService,
         engine: sa.Engine,
         table: sa.Table,
-        config: Config,
+        limits: RowLimits,
     ) -> None:
         self._tap = tap
         self._engine = engine
         self._table = table
-        self._config = config
+        self._limits = limits
 
-    def start(self, request: SiaRequest) -> RunningQuery:
-        """Start the search; blocking (call it from a worker thread).
+    def run(
+        self, request: SiaRequest, service_url: str, *, cancel: QueryCancel | None = None
+    ) -> ResultStream:
+        """The search's result, ready to send (blocking: call it from a worker thread).
+        With ``MAXREC=0`` in VOTable it carries the self-description of the service at
+        ``service_url``.
 
         Raises
         ------
         UsageError
-            If the database refuses the search (``UsageFault: ...``).
+            If the database refuses the search.
         QueryTimeoutError
-            If it runs past the sync time limit (``TransientFault: ...``).
+            If it runs past the sync time limit.
         """
         log.info("sia search", parameters=[c.parameter.name for c in request.query.constraints])
         tap_request = TapRequest(
@@ -139,14 +150,37 @@ class SiaService:
             format_asked=request.format_asked,
             maxrec=request.maxrec,
             runid=None,
-            uploads=(),
+            tree=request.tree,
         )
         try:
-            return self._tap.start(tap_request, {})
-        except QueryTimeoutError as exc:
-            raise QueryTimeoutError(_fault(exc, "TransientFault")) from None
-        except (AdqlError, ServiceError) as exc:
-            raise UsageError(_fault(exc)) from None
+            result = self._tap.start(tap_request, cancel=cancel)
+        except AdqlError as exc:  # the ADQL is ours: what it says is about the request
+            raise UsageError(str(exc)) from None
+        try:
+            descriptor = self.descriptor(service_url) if self.describes_itself(request) else ""
+        except BaseException:
+            result.close()
+            raise
+        infos = self.result_infos(request)
+        serialization = _SERIALIZATIONS.get(request.output.name)
+        if descriptor and serialization is not None:
+
+            def write(table: ResultTable) -> Iterator[bytes]:
+                return write_votable(
+                    table, serialization=serialization, infos=infos, preamble=descriptor
+                )
+
+        else:
+
+            def write(table: ResultTable) -> Iterator[bytes]:
+                return request.output.writer(table, infos)
+
+        return ResultStream.open(
+            result,
+            write,
+            content_type=content_type(request.output, request.format_asked),
+            close=result.close,
+        )
 
     def result_infos(self, request: SiaRequest) -> list[tuple[str, str, str | None]]:
         """INFOs describing a result: the standard, the equivalent ADQL, MAXREC."""
@@ -161,30 +195,19 @@ class SiaService:
         """Whether the answer carries the self-description: ``MAXREC=0`` in VOTable."""
         return request.maxrec == 0 and request.output.name in _SERIALIZATIONS
 
-    def write(
-        self, request: SiaRequest, result: RunningQuery, descriptor: str = ""
-    ) -> Iterator[bytes]:
-        """The response body (``descriptor``, from :meth:`descriptor`, goes before the
-        results when the request :meth:`describes_itself`)."""
-        infos = self.result_infos(request)
-        serialization = _SERIALIZATIONS.get(request.output.name)
-        if not self.describes_itself(request) or serialization is None:
-            return request.output.writer(result, infos)
-        return write_votable(result, serialization=serialization, infos=infos, preamble=descriptor)
-
     def descriptor(self, service_url: str) -> str:
         """The self-description: every input parameter, with the options and ranges the
         archive holds (blocking: reads the archive, cached)."""
         domains = parameter_domains(self._engine, self._table)
         params = [_input_param(spec, domains.get(spec.name, Domain())) for spec in SIA_PARAMETERS]
-        limits = self._config
+        limits = self._limits
         params += [
             InputParam(
                 "MAXREC",
                 "int",
-                description=f"Most rows to return (default {limits.tap_default_maxrec:,})",
+                description=f"Most rows to return (default {limits.default_maxrec:,})",
                 minimum=0,
-                maximum=limits.tap_max_maxrec,
+                maximum=limits.max_maxrec,
             ),
             InputParam(
                 "RESPONSEFORMAT",

@@ -13,17 +13,19 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 import structlog
 from typing_extensions import override
 
-from adql import OutputColumn, TranslationContext, compile_query
-from app.config import Config
-from app.errors import UploadError, UsageError
+from adql import OutputColumn, TranslationContext, compile_query, compile_tree
+from app.faults import UploadError, UsageError
+from app.formats.registry import content_type
 from app.formats.table import ResultField
 from app.parameters import InlinePart
+from app.services.result_stream import ResultStream
 from app.services.tap_request import TapRequest, UploadSpec
 from app.storage.query_cancel import QueryCancel
 from app.storage.query_runner import RunningQuery, deadline_check, start_query
@@ -36,7 +38,7 @@ from app.storage.uploads import (
 )
 from obscore.catalog import ArchiveCatalog
 
-__all__ = ["TapService", "result_fields", "url_allowed"]
+__all__ = ["TapService", "TapSettings", "result_fields", "url_allowed"]
 
 log = structlog.get_logger("obscura")
 
@@ -100,6 +102,17 @@ def url_allowed(url: str, prefix: str) -> bool:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class TapSettings:
+    """The deployment's choices a TAP query runs under."""
+
+    sync_timeout: float
+    """Seconds a query may take unless the caller says otherwise (async jobs do)."""
+    upload_limits: ReadLimits
+    upload_url_allow: tuple[str, ...] | None = None
+    """Locations uploads may be fetched from; None: uploads by URL are off."""
+
+
 class TapService:
     """Runs ADQL queries against the archive."""
 
@@ -109,17 +122,34 @@ class TapService:
         engine: sa.Engine,
         catalog: ArchiveCatalog,
         context: TranslationContext,
-        config: Config,
+        settings: TapSettings,
     ) -> None:
         self._engine = engine
         self._catalog = catalog
         self._context = context
-        self._config = config
+        self._settings = settings
+
+    def run(
+        self,
+        request: TapRequest,
+        *,
+        timeout: float | None = None,
+        cancel: QueryCancel | None = None,
+    ) -> ResultStream:
+        """The query's result, ready to send in the format asked for; blocking (call it
+        from a worker thread). Raises as :meth:`start` does."""
+        result = self.start(request, timeout=timeout, cancel=cancel)
+        infos = self.result_infos(request)
+        return ResultStream.open(
+            result,
+            lambda table: request.output.writer(table, infos),
+            content_type=content_type(request.output, request.format_asked),
+            close=result.close,
+        )
 
     def start(
         self,
         request: TapRequest,
-        parts: Mapping[str, InlinePart],
         *,
         timeout: float | None = None,
         cancel: QueryCancel | None = None,
@@ -138,20 +168,22 @@ class TapService:
         QueryCancelledError
             If ``cancel`` is set (the client went away, the job was aborted).
         """
-        timeout = self._config.sync_timeout if timeout is None else timeout
+        timeout = self._settings.sync_timeout if timeout is None else timeout
         deadline = time.monotonic() + timeout
         cancel = cancel or QueryCancel()
         check = deadline_check(deadline, timeout, cancel)
-        uploads = self._open_uploads(request.uploads, parts, check)
+        uploads = self._open_uploads(request.uploads, request.parts, check)
         catalog, context = self._catalog, self._context
         if uploads:
             catalog = ArchiveCatalog(catalog.entries + tuple(u.entry for u in uploads))
             tables = {**context.tables}
             tables.update({u.entry.table_name.lower(): u.table for u in uploads})
             context = dataclasses.replace(context, tables=tables)
-        bound, statement = compile_query(
-            request.query, catalog, context, row_limit=request.maxrec + 1
-        )
+        row_limit = request.maxrec + 1
+        if request.tree is not None:
+            bound, statement = compile_tree(request.tree, catalog, context, row_limit=row_limit)
+        else:
+            bound, statement = compile_query(request.query, catalog, context, row_limit=row_limit)
         log.info(
             "tap query",
             runid=request.runid,
@@ -189,17 +221,11 @@ class TapService:
         check: Callable[[], None],
     ) -> list[UploadTable]:
         metadata = sa.MetaData()
-        config = self._config
-        limits = ReadLimits(
-            max_bytes=config.upload_limit_bytes,
-            max_columns=config.upload_max_columns,
-            max_rows=config.upload_max_rows,
-        )
         return [
             open_upload(
                 spec.name,
                 self._upload_content(spec, parts),
-                limits=limits,
+                limits=self._settings.upload_limits,
                 metadata=metadata,
                 check=check,
             )
@@ -228,13 +254,13 @@ class TapService:
     def _fetch_upload(self, spec: UploadSpec) -> Iterator[bytes]:
         """The table at an allowed URL, read in pieces as the reader takes them (so the
         byte limit, the deadline and a cancellation stop the transfer)."""
-        config = self._config
-        if not config.upload_url_enabled:
+        allowed = self._settings.upload_url_allow
+        if allowed is None:
             raise UsageError(
                 f"UPLOAD {spec.name}: this service does not fetch tables from URLs; send the "
                 "table inline instead (UPLOAD=name,param:part with a multipart part)"
             )
-        if not any(url_allowed(spec.source, prefix) for prefix in config.upload_url_allow):
+        if not any(url_allowed(spec.source, prefix) for prefix in allowed):
             raise UsageError(
                 f"UPLOAD {spec.name}: {spec.source} is not among the locations this service "
                 "fetches tables from; send the table inline instead"

@@ -6,11 +6,13 @@ The same validation serves sync queries and, when they start executing, async jo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-from app.errors import UsageError
+from adql import ast
+from app.faults import UsageError
 from app.formats.registry import OutputFormat, UnknownFormatError, find_format
-from app.parameters import DaliParameters
+from app.parameters import DaliParameters, InlinePart
 
 __all__ = [
     "LANGUAGES",
@@ -49,11 +51,17 @@ class TapRequest:
     """What to run and how to answer."""
 
     query: str
+    """The ADQL (for a built ``tree``: its text, written into the result's QUERY INFO)."""
     output: OutputFormat
     format_asked: str | None
     maxrec: int
     runid: str | None
-    uploads: tuple[UploadSpec, ...]
+    uploads: tuple[UploadSpec, ...] = ()
+    parts: Mapping[str, InlinePart] = field(default_factory=dict)
+    """The request's multipart file parts, which ``param:`` uploads name."""
+    tree: ast.Query | None = None
+    """The query as a syntax tree, when a service built it (SIA): compiled as it is,
+    without writing and parsing its text again."""
 
 
 def parse_maxrec(value: str | None, limits: RowLimits) -> int:
@@ -133,4 +141,5 @@ def parse_tap_request(params: DaliParameters, limits: RowLimits) -> TapRequest:
         maxrec=parse_maxrec(params.one("MAXREC"), limits),
         runid=runid,
         uploads=_uploads(params.all("UPLOAD")),
+        parts=params.parts,
     )

@@ -21,8 +21,8 @@ import pyarrow as pa
 import sqlalchemy as sa
 import structlog
 
-from app.errors import QueryCancelledError, QueryTimeoutError, UsageError
-from app.formats.table import ResultField, StreamError
+from app.faults import QueryCancelledError, QueryTimeoutError, UsageError
+from app.formats.table import ResultField
 from app.storage.arrow_rows import RowConverter
 from app.storage.query_cancel import QueryCancel
 from obscore.schema import backend_of, schema_translate_map
@@ -135,8 +135,6 @@ class RunningQuery:
         self._batch_rows = batch_rows(len(converter.fields))
         self.rows = 0
         """Rows sent so far."""
-        self.failure: str | None = None
-        """Why the stream ended early (a user-facing message), if it did."""
 
     @property
     def fields(self) -> Sequence[ResultField]:
@@ -149,7 +147,14 @@ class RunningQuery:
         return self._overflow
 
     def batches(self) -> Iterator[pa.RecordBatch]:
-        """The rows, as Arrow batches of :func:`batch_rows` rows at most."""
+        """The rows, as Arrow batches of :func:`batch_rows` rows at most.
+
+        Raises
+        ------
+        QueryTimeoutError, QueryCancelledError, UsageError
+            Mid-way, when the query runs past its time limit, is cancelled, or fails
+            because of what it asks (a division by zero).
+        """
         try:
             rows = self._first
             while rows:
@@ -163,16 +168,10 @@ class RunningQuery:
                 if self._overflow:
                     return
                 if self._cancel.is_set():
-                    raise StreamError(CANCELLED)
+                    raise QueryCancelledError(CANCELLED)
                 if time.monotonic() > self._deadline:
-                    raise StreamError(_timeout_message(self._timeout))
+                    raise QueryTimeoutError(_timeout_message(self._timeout))
                 rows = self._fetch()
-        except StreamError as exc:
-            self.failure = str(exc)
-            raise
-        except Exception:
-            self.failure = "The query failed on the server."
-            raise
         finally:
             self.close()
 
@@ -181,11 +180,11 @@ class RunningQuery:
             rows: Sequence[Any] = self._cursor.fetchmany(self._batch_rows)
         except Exception as exc:
             if self._cancel.is_set():
-                raise StreamError(CANCELLED) from None
+                raise QueryCancelledError(CANCELLED) from None
             if _is_timeout(exc):
-                raise StreamError(_timeout_message(self._timeout)) from None
+                raise QueryTimeoutError(_timeout_message(self._timeout)) from None
             if _is_user_error(exc):
-                raise StreamError(f"The query failed: {_database_message(exc)}") from None
+                raise UsageError(f"The query failed: {_database_message(exc)}") from None
             raise
         return rows
 

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 
 from adql.catalog import identifier_key
 from adql.reserved import RESERVED_WORDS
-from app.errors import UploadError
+from app.faults import UploadError
 from app.storage.query_runner import UPLOAD_SCHEMA, batch_rows
 from app.votable.decoding import InColumn
 from app.votable.reader import ReadLimits, VOTableReader, VOTableReadError

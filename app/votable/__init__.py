@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from app.votable.errors import error_document
-from app.votable.writer import DEFAULT_CHUNK_ROWS, GENERIC_ERROR, Info, Serialization, write_votable
+from app.votable.writer import DEFAULT_CHUNK_ROWS, Info, Serialization, write_votable
 
 __all__ = [
     "DEFAULT_CHUNK_ROWS",
-    "GENERIC_ERROR",
     "Info",
     "Serialization",
     "error_document",

@@ -6,7 +6,9 @@ pulled, then one chunk per batch of at most ``chunk_rows`` rows, then the end: a
 ``QUERY_STATUS`` ``OVERFLOW`` after the TABLE if the result was cut at MAXREC. If the
 batches fail mid-way, the open elements are closed and an INFO ``QUERY_STATUS``
 ``ERROR`` follows the TABLE, so the document stays well-formed and the rows already
-sent stay readable.
+sent stay readable. Only a :class:`app.faults.ServiceError` is written so (the result's
+source turns every failure into one, see ``app/services/result_stream.py``); anything
+else raised while encoding propagates.
 """
 
 from __future__ import annotations
@@ -15,11 +17,11 @@ from collections.abc import Iterator, Sequence
 from typing import Literal, Protocol, TypeAlias
 
 import pyarrow as pa
-import structlog
 
+from app.faults import ServiceError
 from app.formats.columns import check_fields
 from app.formats.source import DEFAULT_CHUNK_ROWS, result_chunks
-from app.formats.table import ResultField, ResultTable, StreamError
+from app.formats.table import ResultField, ResultTable
 from app.votable.binary2 import Base64Stream, Binary2Encoder
 from app.votable.elements import (
     DOCUMENT_END,
@@ -30,16 +32,11 @@ from app.votable.elements import (
 )
 from app.votable.tabledata import TabledataEncoder
 
-__all__ = ["DEFAULT_CHUNK_ROWS", "GENERIC_ERROR", "Info", "Serialization", "write_votable"]
+__all__ = ["DEFAULT_CHUNK_ROWS", "Info", "Serialization", "write_votable"]
 
 Serialization: TypeAlias = Literal["BINARY2", "TABLEDATA"]
 Info: TypeAlias = tuple[str, str, str | None]
 """An extra INFO element: name, value and optional text content."""
-
-GENERIC_ERROR = "The query failed while its results were being sent; the result is incomplete."
-"""The message of the trailing ERROR INFO for failures that are not a StreamError."""
-
-_log = structlog.get_logger("obscura")
 
 
 class _Encoder(Protocol):
@@ -104,12 +101,8 @@ def write_votable(
             chunk = base64.feed(data) if base64 else bytes(data)
             if chunk:
                 yield chunk
-    except StreamError as exc:
-        error = str(exc) or GENERIC_ERROR
-        _log.info("Result stream stopped", error=error)
-    except Exception:
-        _log.exception("Result stream failed")
-        error = GENERIC_ERROR
+    except ServiceError as exc:
+        error = str(exc)
     finally:
         chunks.close()
     end = (base64.finish() if base64 else b"") + f"{data_end}</TABLE>\n".encode()

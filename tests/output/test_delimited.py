@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
+from app.faults import QueryTimeoutError
 from app.formats.delimited import write_csv, write_tsv
-from app.formats.table import ResultField, StreamError
+from app.formats.table import ResultField
 from tests.output.tables import SAMPLE_FIELDS, SAMPLE_ROWS, make_table
 
 
@@ -82,10 +83,10 @@ def test_empty_result_has_the_header(writer: object) -> None:
 @pytest.mark.parametrize("writer", [write_csv, write_tsv])
 def test_errors_propagate(writer: object) -> None:
     assert callable(writer)
-    table = make_table(SAMPLE_FIELDS, SAMPLE_ROWS, fail_with=StreamError("timed out"))
+    table = make_table(SAMPLE_FIELDS, SAMPLE_ROWS, fail_with=QueryTimeoutError("timed out"))
     chunks = writer(table)
     next(chunks)
     next(chunks)
-    with pytest.raises(StreamError):
+    with pytest.raises(QueryTimeoutError):
         next(chunks)
     assert table.events[-1] == "closed"

@@ -12,8 +12,9 @@ import pytest
 from astropy.io import fits
 from astropy.table import Table
 
+from app.faults import QueryTimeoutError
 from app.formats.fits import write_fits
-from app.formats.table import ResultField, StreamError
+from app.formats.table import ResultField
 from tests.output.tables import SAMPLE_FIELDS, SAMPLE_ROWS, make_table
 
 
@@ -131,8 +132,8 @@ def test_fits_heap_offsets_span_batches() -> None:
 
 
 def test_fits_errors_propagate_before_any_byte() -> None:
-    table = make_table(SAMPLE_FIELDS, SAMPLE_ROWS, fail_with=StreamError("timed out"))
+    table = make_table(SAMPLE_FIELDS, SAMPLE_ROWS, fail_with=QueryTimeoutError("timed out"))
     chunks = write_fits(table)
-    with pytest.raises(StreamError, match="timed out"):
+    with pytest.raises(QueryTimeoutError, match="timed out"):
         next(chunks)
     assert table.events[-1] == "closed"

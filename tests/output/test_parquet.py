@@ -8,8 +8,9 @@ import math
 import pyarrow.parquet as pq
 import pytest
 
+from app.faults import QueryTimeoutError
 from app.formats.parquet import write_parquet
-from app.formats.table import StreamError, arrow_schema
+from app.formats.table import arrow_schema
 from tests.output.tables import SAMPLE_FIELDS, SAMPLE_ROWS, make_table
 
 
@@ -78,8 +79,14 @@ def test_parquet_empty_result() -> None:
     assert result.column_names == [f.name for f in SAMPLE_FIELDS]
 
 
-def test_parquet_errors_propagate() -> None:
-    table = make_table(SAMPLE_FIELDS, SAMPLE_ROWS, fail_with=StreamError("timed out"))
-    with pytest.raises(StreamError):
-        b"".join(write_parquet(table))
+def test_parquet_failures_are_marked_in_the_footer() -> None:
+    table = make_table(
+        SAMPLE_FIELDS, SAMPLE_ROWS, batch_rows=2, fail_with=QueryTimeoutError("timed out")
+    )
+    data = b"".join(write_parquet(table))
     assert table.events[-1] == "closed"
+    parquet = pq.ParquetFile(io.BytesIO(data))
+    metadata = parquet.metadata.metadata
+    assert metadata[b"QUERY_STATUS"] == b"ERROR"
+    assert metadata[b"QUERY_ERROR"] == b"timed out"
+    assert parquet.read().num_rows == len(SAMPLE_ROWS)

@@ -14,11 +14,11 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pytest
-import structlog
 from astropy.io.votable import parse, parse_single_table
 
-from app.formats.table import ResultField, StreamError
-from app.votable import GENERIC_ERROR, error_document, write_votable
+from app.faults import QueryTimeoutError
+from app.formats.table import ResultField
+from app.votable import error_document, write_votable
 from app.votable.binary2 import Base64Stream
 from tests.output.tables import SAMPLE_FIELDS, SAMPLE_ROWS, MemoryTable, make_table
 
@@ -276,7 +276,10 @@ def stream_or_rows(data: bytes, serialization: str) -> bytes:
 @pytest.mark.parametrize("serialization", SERIALIZATIONS)
 def test_stream_error_ends_a_well_formed_document(serialization: str) -> None:
     table = make_table(
-        SAMPLE_FIELDS, SAMPLE_ROWS, batch_rows=2, fail_with=StreamError("Query timed out <60 s>")
+        SAMPLE_FIELDS,
+        SAMPLE_ROWS,
+        batch_rows=2,
+        fail_with=QueryTimeoutError("Query timed out <60 s>"),
     )
     data = document(table, serialization)
 
@@ -289,19 +292,16 @@ def test_stream_error_ends_a_well_formed_document(serialization: str) -> None:
 
 
 @pytest.mark.parametrize("serialization", SERIALIZATIONS)
-def test_unexpected_error_gets_a_generic_message_and_is_logged(serialization: str) -> None:
+def test_other_errors_propagate(serialization: str) -> None:
+    """Only faults are written into the document; ResultStream turns every failure of
+    a result's source into one (tests/output/test_result_stream.py)."""
     table = make_table(SAMPLE_FIELDS, SAMPLE_ROWS[:1], fail_with=RuntimeError("secret dsn"))
-    with structlog.testing.capture_logs() as logs:
-        data = document(table, serialization)
-
-    assert resource_infos(data)[-1] == ("QUERY_STATUS", "ERROR", GENERIC_ERROR)
-    assert b"secret" not in data
-    assert len(parsed_array(data)) == 1
-    assert any(entry["log_level"] == "error" for entry in logs)
+    with pytest.raises(RuntimeError):
+        document(table, serialization)
 
 
 def test_error_in_the_first_batch_still_gives_a_document() -> None:
-    table = make_table(SAMPLE_FIELDS, [], fail_with=StreamError("lost connection"))
+    table = make_table(SAMPLE_FIELDS, [], fail_with=QueryTimeoutError("lost connection"))
     data = document(table, "BINARY2")
     assert resource_infos(data)[-1] == ("QUERY_STATUS", "ERROR", "lost connection")
     assert len(parsed_array(data)) == 0

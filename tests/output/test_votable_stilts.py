@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from app.formats.table import StreamError
+from app.faults import QueryTimeoutError
 from app.votable import error_document, write_votable
 from tests.output.tables import SAMPLE_FIELDS, SAMPLE_ROWS, make_table
 
@@ -73,7 +73,7 @@ def test_votlint_binary2(stilts: str, tmp_path: Path) -> None:
 def test_votlint_error_documents(stilts: str, tmp_path: Path, serialization: str) -> None:
     fields = [f for f in SAMPLE_FIELDS if f.name not in VARIABLE_NUMERIC]
     rows = [{f.name: row[f.name] for f in fields} for row in SAMPLE_ROWS if row["small"] == 0]
-    table = make_table(fields, rows, fail_with=StreamError("timed out"))
+    table = make_table(fields, rows, fail_with=QueryTimeoutError("timed out"))
     midway = tmp_path / "midway.vot"
     midway.write_bytes(b"".join(write_votable(table, serialization=serialization)))  # type: ignore[arg-type]
     error = tmp_path / "error.vot"
