@@ -115,15 +115,17 @@ def bulk_load(conn: sa.Connection, schema: ArchiveSchema) -> Iterator[None]:
     Building an index once over all rows is several times faster than maintaining it row
     by row. SQLite's R*Tree stays: its boxes are written with the rows.
     """
+    # IF [NOT] EXISTS rather than checkfirst: SQLAlchemy cannot see SQLite's expression
+    # indexes (lower(obs_publisher_did)), so checkfirst would neither drop nor find them.
     indexes = list(schema.obscore.indexes)
     for index in indexes:
-        index.drop(conn, checkfirst=True)
+        conn.execute(sa.schema.DropIndex(index, if_exists=True))
     yield
     if schema.backend == "postgresql":
         # More sort memory speeds up the builds; the setting ends with the transaction.
         conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '512MB'")
     for index in indexes:
-        index.create(conn, checkfirst=True)
+        conn.execute(sa.schema.CreateIndex(index, if_not_exists=True))
 
 
 def _copy_postgresql(conn: sa.Connection, rows: pa.Table) -> None:

@@ -237,6 +237,9 @@ def build_schema(backend: Backend) -> ArchiveSchema:
         sa.Index("obscore_publisher_did_idx", "obs_publisher_did", unique=True),
         schema="ivoa",
     )
+    # SIA's ID parameter compares DIDs without regard to case: LOWER(obs_publisher_did) IN
+    # (...). (A change to the tables needs a revision in app/storage/migrations/versions.)
+    sa.Index("obscore_publisher_did_lower_idx", sa.func.lower(obscore.c.obs_publisher_did))
     if backend == "postgresql":
         sa.Index("obscore_s_point_idx", obscore.c.s_point, postgresql_using="gist")
         sa.Index("obscore_s_poly_idx", obscore.c.s_poly, postgresql_using="gist")

@@ -51,6 +51,9 @@ def test_tap_schema_is_stored_and_queryable(demo_engine: sa.Engine) -> None:
         assert next(iter(tables)) == "ivoa.ObsCore"
 
 
+# SQLAlchemy cannot reflect SQLite's expression index on lower(obs_publisher_did); the
+# migration tests check that one.
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
 def test_filter_columns_have_btree_indexes(demo_engine: sa.Engine) -> None:
     inspector = sa.inspect(demo_engine)
     schema_name = None if demo_engine.dialect.name == "sqlite" else "ivoa"

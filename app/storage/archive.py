@@ -1,7 +1,8 @@
 """Creating and filling the archive's tables in one transaction, with a progress bar.
 
-Shared by ``obscura demo-data``, ``obscura load`` and the server's first start. Blocking
-code: the server calls it through ``asyncio.to_thread``.
+Shared by ``obscura demo-data``, ``obscura load`` and the server's first start; each
+first brings the schema to the newest revision (``app/storage/schema_migrations.py``).
+Blocking code: the server calls it through ``asyncio.to_thread``.
 """
 
 from __future__ import annotations
@@ -14,15 +15,19 @@ import sqlalchemy as sa
 from tqdm import tqdm
 
 from app.storage.database import archive_schema
+from app.storage.schema_migrations import lock_schema, upgrade_database
 from obscore import ingest
 
 __all__ = ["count_rows", "fill_archive", "initialise_archive"]
 
 
 def initialise_archive(engine: sa.Engine) -> None:
-    """Create whatever tables are missing and refresh TAP_SCHEMA."""
+    """Create or upgrade the schema (archive and job tables) to the newest revision, and
+    refresh TAP_SCHEMA's rows."""
+    upgrade_database(engine)
     schema = archive_schema(engine)
     with engine.begin() as conn:
+        lock_schema(conn)  # processes starting together would each add TAP_SCHEMA's rows
         ingest.create_archive(conn, schema)
 
 
@@ -75,6 +80,7 @@ def fill_archive(
     obscore.loader.LoadError
         When appending a row whose publisher DID is already in the archive.
     """
+    upgrade_database(engine)  # its own transaction: DDL first, under its lock
     schema = archive_schema(engine)
     written = 0
     disable = None if progress is None else not progress

@@ -1,9 +1,11 @@
 """SQL tables of the persistent UWS job store, in the archive's hidden schema.
 
-The tables live in their own ``MetaData`` so that creating them never touches the
-archive's tables, and in the ``obscura`` schema on PostgreSQL (SQLite's engines map it to
-``main``, see ``app/storage/database.py``). They are storage only: the domain model is
-``app.uws.models.Job`` and ``app/storage/jobs.py`` converts between the two.
+The tables live in their own ``MetaData``, in the ``obscura`` schema on PostgreSQL
+(SQLite's engines map it to ``main``, see ``app/storage/database.py``). They are storage
+only: the domain model is ``app.uws.models.Job`` and ``app/storage/jobs.py`` converts
+between the two. They are created and changed by the schema migrations
+(``app/storage/schema_migrations.py``), with the archive's: a change here needs a revision
+in ``app/storage/migrations/versions``.
 """
 
 from __future__ import annotations
@@ -89,10 +91,18 @@ job_table = sa.Table(
     sa.Column("error_detail", sa.Text, nullable=True, comment="served at {job}/error"),
     sa.Column("lease_until", UtcDateTime, nullable=True, comment="worker's claim expires"),
     sa.Column("attempt", sa.Integer, nullable=False, server_default="0"),
+    sa.Column(
+        "service",
+        sa.String(16),
+        nullable=False,
+        server_default="tap",
+        comment="the service that runs the job: tap, soda...",
+    ),
     sa.CheckConstraint(
         "error_type IS NULL OR error_type IN ('transient', 'fatal')", name="uws_job_error_type"
     ),
     sa.Index("uws_job_owner_creation", "owner", "creation_time"),
+    sa.Index("uws_job_owner_service_creation", "owner", "service", "creation_time"),
     sa.Index("uws_job_destruction", "destruction_time"),
 )
 
@@ -132,8 +142,6 @@ job_result_table = sa.Table(
 PHASE_CHANNEL = "obscura_uws_phase"
 """PostgreSQL notification channel: the id of every job whose phase changed (or that
 was deleted), from whichever process changed it."""
-_DDL_LOCK = 0x0B5C0_0002
-"""Advisory lock key serialising the DDL of processes starting together."""
 _NOTIFY_DDL = (
     f"""CREATE OR REPLACE FUNCTION {HIDDEN_SCHEMA}.uws_job_notify() RETURNS trigger
     LANGUAGE plpgsql AS $$
@@ -145,10 +153,17 @@ _NOTIFY_DDL = (
     AFTER UPDATE OF phase OR DELETE ON {HIDDEN_SCHEMA}.uws_job
     FOR EACH ROW EXECUTE FUNCTION {HIDDEN_SCHEMA}.uws_job_notify()""",
 )
+for _statement in _NOTIFY_DDL:  # phase changes are announced on PHASE_CHANNEL
+    sa.event.listen(
+        job_table,
+        "after_create",
+        sa.DDL(_statement).execute_if(dialect="postgresql"),  # type: ignore[no-untyped-call]
+    )
 
 
 def create_job_tables(engine: sa.Engine) -> None:
-    """Create the job store's tables and indexes that are missing (idempotent).
+    """Bring the database's schema, the job store's tables included, to the newest
+    revision (idempotent; see ``app.storage.schema_migrations.upgrade_database``).
 
     Parameters
     ----------
@@ -156,11 +171,7 @@ def create_job_tables(engine: sa.Engine) -> None:
         A blocking engine from ``app.storage.database.create_sync_engine``, whose schema
         translation maps ``obscura`` onto SQLite's ``main``.
     """
-    postgres = engine.dialect.name == "postgresql"
-    with engine.begin() as conn:
-        if postgres:
-            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_DDL_LOCK)))
-        job_metadata.create_all(conn, checkfirst=True)
-        if postgres:  # phase changes are announced on PHASE_CHANNEL
-            for statement in _NOTIFY_DDL:
-                conn.exec_driver_sql(statement)
+    # Imported here: the migrations import this module's tables.
+    from app.storage.schema_migrations import upgrade_database
+
+    upgrade_database(engine)

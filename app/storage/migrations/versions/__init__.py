@@ -1,0 +1,1 @@
+"""The revisions, oldest first (a package only so that installs ship them)."""
