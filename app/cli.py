@@ -28,7 +28,12 @@ def _serve(config: Config, args: argparse.Namespace) -> int:
     # it 5 ms to win the GIL back from them. 1 ms keeps small requests fast under load.
     sys.setswitchinterval(0.001)
     uvicorn.run(
-        create_app(config), host=args.host, port=args.port, log_level=config.log_level.lower()
+        create_app(config),
+        host=args.host,
+        port=args.port,
+        log_level=config.log_level.lower(),
+        log_config=None,  # uvicorn's lines go through ours (app/logging.py)
+        access_log=False,  # the request log middleware writes one line per request
     )
     return 0
 
@@ -163,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         problems = "; ".join(_problem(error) for error in exc.errors())
         print(f"obscura: the configuration is not usable: {problems}", file=sys.stderr)
         return 2
-    configure_logging(config.log_level)
+    configure_logging(config.log_level, config.log_format)
     code: int = args.run(config, args)
     return code
 

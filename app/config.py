@@ -85,6 +85,13 @@ class Config(BaseSettings):
     ] = True
 
     log_level: Annotated[str, Field(title="Log level")] = "INFO"
+    log_format: Annotated[
+        Literal["console", "json"],
+        Field(
+            title="Log format",
+            description="console: readable lines; json: one JSON object a line.",
+        ),
+    ] = "console"
     tap_default_maxrec: Annotated[
         int,
         Field(

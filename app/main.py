@@ -16,6 +16,7 @@ from app.dependencies.database import DatabaseDependency
 from app.dependencies.jobs import JobsDependency
 from app.handlers import root, sia, tap, uws
 from app.handlers.errors import install_error_handlers
+from app.request_log import RequestLogMiddleware
 from app.storage.archive import count_rows, fill_archive, initialise_archive
 from app.storage.database import create_sync_engine
 from obscore.demo import DP1_COUNTS, generate_dp1
@@ -84,6 +85,7 @@ def create_app(config: Config | None = None) -> FastAPI:
         max_bytes=config.upload_limit_bytes + BODY_ALLOWANCE_BYTES,
         idle_seconds=config.body_timeout_seconds,
     )
+    app.add_middleware(RequestLogMiddleware, user_header=config.user_header)
     install_error_handlers(app)
     app.include_router(root.router)
     app.include_router(tap.router)

@@ -195,6 +195,10 @@ class JobExecutor:
     def execute(self, job_id: str) -> None:
         """Run the job if it is still QUEUED (otherwise do nothing: it was aborted,
         deleted or claimed by another runner meanwhile)."""
+        with structlog.contextvars.bound_contextvars(job_id=job_id):
+            self._execute(job_id)
+
+    def _execute(self, job_id: str) -> None:
         job = self._store.load(job_id)
         if job is None or job.phase != ExecutionPhase.QUEUED:
             return

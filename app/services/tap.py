@@ -12,6 +12,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -184,6 +185,7 @@ class TapService:
             bound, statement = compile_tree(request.tree, catalog, context, row_limit=row_limit)
         else:
             bound, statement = compile_query(request.query, catalog, context, row_limit=row_limit)
+        structlog.contextvars.bind_contextvars(query_id=uuid.uuid4().hex[:12])
         log.info(
             "tap query",
             runid=request.runid,
