@@ -1,25 +1,38 @@
-"""The one place services are wired to their resources."""
+"""The one place services are wired to the process's resources (``app/resources.py``).
+
+Services receive what they use, never the whole configuration: the functions here pick
+it out.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import sqlalchemy as sa
+
 from app.config import Config
+from app.paths import TAP_ASYNC_PATH
 from app.services.archive import ArchiveService
-from app.services.job_runner import JobEvents, JobExecutor
-from app.services.jobs import JobService, job_url
+from app.services.availability import AvailabilityService
 from app.services.sia import SiaService
 from app.services.tap import TapService, TapSettings
+from app.services.tap_description import TapDescriptionService
+from app.services.tap_jobs import TapJobWork
 from app.services.tap_request import RowLimits
-from app.services.vosi import VosiService
 from app.storage.adql import translation_context
-from app.storage.jobs import JobStore
-from app.storage.result_store import ResultStore
+from app.uws.events import JobEvents
+from app.uws.executor import JobExecutor
+from app.uws.results import ResultStore
+from app.uws.service import JobPolicy, JobService
+from app.uws.store import JobStore
+from app.vosi import UPLOAD_INLINE, TapLimits
+from app.vosi.capabilities import UPLOAD_HTTP, UPLOAD_HTTPS
 from app.votable.reader import ReadLimits
+from obscore.catalog import ArchiveCatalog
+from obscore.schema import ArchiveSchema
 
 if TYPE_CHECKING:
-    from app.dependencies.database import DatabaseResources
-    from app.dependencies.jobs import JobResources
+    from app.resources import Resources
 
 __all__ = [
     "Factory",
@@ -48,74 +61,111 @@ def tap_settings(config: Config) -> TapSettings:
     )
 
 
-def create_tap_service(config: Config, database: DatabaseResources) -> TapService:
+def create_tap_service(
+    config: Config, *, engine: sa.Engine, schema: ArchiveSchema, catalog: ArchiveCatalog
+) -> TapService:
     """The TAP query service on the archive."""
     return TapService(
-        engine=database.sync_engine,
-        catalog=database.catalog,
-        context=translation_context(database.schema, config.base_url),
+        engine=engine,
+        catalog=catalog,
+        context=translation_context(schema, config.base_url),
         settings=tap_settings(config),
     )
 
 
 def create_job_executor(
     config: Config,
-    database: DatabaseResources,
     *,
+    engine: sa.Engine,
+    schema: ArchiveSchema,
+    catalog: ArchiveCatalog,
     store: JobStore,
     results: ResultStore,
     events: JobEvents,
 ) -> JobExecutor:
-    """What runs async TAP jobs, in the API process or in a worker."""
+    """What runs async jobs of every service, in the API process or in a worker."""
+    tap_jobs = f"{config.base_url}{TAP_ASYNC_PATH}"
+    tap = TapJobWork(
+        tap=create_tap_service(config, engine=engine, schema=schema, catalog=catalog),
+        results=results,
+        limits=row_limits(config),
+        job_url=lambda job_id: f"{tap_jobs}/{job_id}",
+    )
     return JobExecutor(
         store=store,
         results=results,
-        tap=create_tap_service(config, database),
-        limits=row_limits(config),
-        job_url=lambda job_id: job_url(config.base_url, job_id),
+        work={"tap": tap},
         events=events,
         lease_seconds=config.job_lease_seconds,
     )
 
 
 class Factory:
-    """Builds services for one request from process-wide resources."""
+    """Builds services for one request from the process's resources."""
 
-    def __init__(self, *, config: Config, database: DatabaseResources, jobs: JobResources) -> None:
-        self._config = config
-        self._database = database
-        self._jobs = jobs
+    def __init__(self, resources: Resources) -> None:
+        self._resources = resources
+        self._config = resources.config
 
     def create_archive_service(self) -> ArchiveService:
         """The archive summary service."""
-        return ArchiveService(engine=self._database.engine, schema=self._database.schema)
+        return ArchiveService(engine=self._resources.engine, schema=self._resources.schema)
 
     def create_tap_service(self) -> TapService:
         """The TAP query service."""
-        return create_tap_service(self._config, self._database)
+        r = self._resources
+        return create_tap_service(self._config, engine=r.engine, schema=r.schema, catalog=r.catalog)
 
     def create_sia_service(self) -> SiaService:
         """The SIA image search service (its searches run as TAP queries)."""
-        database = self._database
         return SiaService(
             tap=self.create_tap_service(),
-            engine=database.sync_engine,
-            table=database.schema.obscore,
+            engine=self._resources.engine,
+            table=self._resources.schema.obscore,
             limits=row_limits(self._config),
         )
 
     def create_job_service(self, owner: str | None) -> JobService:
-        """The async job service for ``owner``."""
-        jobs = self._jobs
+        """The TAP async job service for ``owner``."""
+        r, config = self._resources, self._config
+        assert r.runner is not None, "only the API serves jobs"
         return JobService(
-            config=self._config,
-            store=jobs.store,
-            results=jobs.results,
-            runner=jobs.runner,
-            events=jobs.events,
+            service="tap",
+            list_url=f"{config.base_url}{TAP_ASYNC_PATH}",
+            store=r.jobs,
+            results=r.results,
+            runner=r.runner,
+            events=r.events,
+            policy=JobPolicy(
+                active_limit=config.job_active_limit,
+                execution_seconds=config.job_execution_seconds,
+                lifetime_seconds=config.job_lifetime_seconds,
+            ),
             owner=owner,
         )
 
-    def create_vosi_service(self) -> VosiService:
+    def create_tap_description_service(self) -> TapDescriptionService:
         """The TAP service's self-description."""
-        return VosiService(config=self._config, engine=self._database.engine)
+        config = self._config
+        duration, lifetime = config.job_execution_seconds, config.job_lifetime_seconds
+        uploads = [UPLOAD_INLINE]
+        if config.upload_url_enabled:
+            uploads += [UPLOAD_HTTP, UPLOAD_HTTPS]
+        return TapDescriptionService(
+            base_url=config.base_url,
+            limits=TapLimits(
+                default_maxrec=config.tap_default_maxrec,
+                hard_maxrec=config.tap_max_maxrec,
+                retention_default=lifetime,
+                retention_hard=lifetime,
+                execution_duration_default=duration,
+                execution_duration_hard=duration,
+                upload_limit_bytes=config.upload_limit_bytes,
+            ),
+            upload_methods=uploads,
+        )
+
+    def create_availability_service(self) -> AvailabilityService:
+        """VOSI availability, checked on the query pool."""
+        r = self._resources
+        return AvailabilityService(engine=r.engine, limiter=r.health_limiter)

@@ -6,17 +6,15 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import anyio
 import structlog
 from fastapi import FastAPI
 
 from app.body_limit import BODY_ALLOWANCE_BYTES, BodyLimitMiddleware
 from app.config import Config
-from app.dependencies.database import DatabaseDependency
-from app.dependencies.jobs import JobsDependency
 from app.handlers import root, sia, tap, uws
 from app.handlers.errors import install_error_handlers
 from app.request_log import RequestLogMiddleware
+from app.resources import open_resources
 from app.storage.archive import count_rows, fill_archive, initialise_archive
 from app.storage.database import create_sync_engine
 from obscore.demo import DP1_COUNTS, generate_dp1
@@ -52,24 +50,14 @@ def prepare_archive(config: Config) -> None:
 def create_app(config: Config | None = None) -> FastAPI:
     """Build the application for ``config`` (default: from the environment)."""
     config = config or Config()
-    database_dependency = DatabaseDependency()
-    jobs_dependency = JobsDependency()
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(prepare_archive, config)
-        _app.state.upload_limiter = anyio.CapacityLimiter(config.upload_concurrency)
-        await database_dependency.initialize(config.effective_database_url)
-        database = database_dependency()
-        queued = await jobs_dependency.initialize(config, database)
-        log.info(
-            "serving", base_url=config.base_url, job_runner=config.job_runner, queued_jobs=queued
-        )
-        try:
+        async with open_resources(config, role="api") as resources:
+            app.state.resources = resources
+            log.info("serving", base_url=config.base_url, job_runner=config.job_runner)
             yield
-        finally:
-            await jobs_dependency.aclose()
-            await database_dependency.aclose()
 
     app = FastAPI(
         title="Obscura",
@@ -78,8 +66,6 @@ def create_app(config: Config | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.config = config
-    app.state.database = database_dependency
-    app.state.jobs = jobs_dependency
     app.add_middleware(
         BodyLimitMiddleware,
         max_bytes=config.upload_limit_bytes + BODY_ALLOWANCE_BYTES,

@@ -9,20 +9,14 @@ after its running jobs finish.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import socket
 
 import structlog
 
 from app.config import Config
-from app.dependencies.database import DatabaseDependency
-from app.factory import create_job_executor
-from app.services.job_runner import JobEvents
-from app.storage.job_tables import create_job_tables
-from app.storage.jobs import JobStore
-from app.storage.result_store import ResultStore
-from app.storage.task_queue import RUN_TAP_JOB, ensure_queue_schema, queue_app
+from app.resources import open_resources
+from app.uws.task_queue import RUN_JOB, queue_app
 
 __all__ = ["run_worker"]
 
@@ -34,34 +28,23 @@ EXTRA_CONNECTIONS = 3
 
 async def run_worker(config: Config) -> None:
     """Serve the task queue until stopped by a signal."""
-    url = config.effective_database_url
-    database_dependency = DatabaseDependency()
-    await database_dependency.initialize(url)
-    try:
-        database = database_dependency()
-        store = JobStore(database.sync_engine)
-        await asyncio.to_thread(create_job_tables, store.engine)
-        await asyncio.to_thread(ensure_queue_schema, store.engine)
-        executor = create_job_executor(
-            config,
-            database,
-            store=store,
-            results=ResultStore(config.result_location),
-            events=JobEvents(),
+    async with open_resources(config, role="worker") as resources:
+        executor = resources.executor
+        queue = queue_app(
+            config.effective_database_url,
+            max_connections=config.job_concurrency + EXTRA_CONNECTIONS,
         )
-        app = queue_app(url, max_connections=config.job_concurrency + EXTRA_CONNECTIONS)
-
         name = f"{socket.gethostname()}-{os.getpid()}"
 
-        @app.task(name=RUN_TAP_JOB)
-        def run_tap_job(job_id: str) -> None:
+        @queue.task(name=RUN_JOB)
+        def run_job(job_id: str) -> None:
             log.info("job taken", job_id=job_id, worker=name)
             executor.execute(job_id)
             log.info("job left", job_id=job_id, worker=name)
 
         log.info("worker started", name=name, concurrency=config.job_concurrency)
-        async with app.open_async():
-            await app.run_worker_async(
+        async with queue.open_async():
+            await queue.run_worker_async(
                 name=name,
                 concurrency=config.job_concurrency,
                 delete_jobs="always",
@@ -69,5 +52,3 @@ async def run_worker(config: Config) -> None:
                 stalled_worker_timeout=config.job_lease_seconds,
             )
         log.info("worker stopped", name=name)
-    finally:
-        await database_dependency.aclose()

@@ -1,4 +1,6 @@
-"""Per-request context: the configuration and a :class:`~app.factory.Factory`."""
+"""Per-request context: the configuration, the user and a :class:`~app.factory.Factory`
+over the application's resources (each application has its own, made in its lifespan
+by ``app/resources.py``: several may run in one process, as in the tests)."""
 
 from __future__ import annotations
 
@@ -8,9 +10,8 @@ import anyio
 from fastapi import Request
 
 from app.config import Config
-from app.dependencies.database import DatabaseResources
-from app.dependencies.jobs import JobResources
 from app.factory import Factory
+from app.resources import Resources
 
 __all__ = ["RequestContext", "context_dependency"]
 
@@ -29,17 +30,8 @@ class RequestContext:
 
 
 async def context_dependency(request: Request) -> RequestContext:
-    """Build the request's context from the application's resources (each application
-    has its own, made in its lifespan: several may run in one process)."""
-    state = request.app.state
-    config: Config = state.config
-    database: DatabaseResources = state.database()
-    jobs: JobResources = state.jobs()
+    """Build the request's context."""
+    resources: Resources = request.app.state.resources
+    config = resources.config
     user = request.headers.get(config.user_header) or None
-    return RequestContext(
-        request,
-        config,
-        Factory(config=config, database=database, jobs=jobs),
-        user,
-        request.app.state.upload_limiter,
-    )
+    return RequestContext(request, config, Factory(resources), user, resources.upload_limiter)

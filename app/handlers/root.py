@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 
 from app.dependencies.context import RequestContext, context_dependency
 from app.pages import render_landing_page
@@ -20,7 +21,7 @@ async def landing_page(
     context: Annotated[RequestContext, Depends(context_dependency)],
 ) -> HTMLResponse:
     """The landing page."""
-    summary = await context.factory.create_archive_service().summary()
+    summary = await run_in_threadpool(context.factory.create_archive_service().summary)
     config = context.config
     html = render_landing_page(
         summary,

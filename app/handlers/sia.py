@@ -19,12 +19,12 @@ from app.handlers.disconnect import run_until_disconnect
 from app.handlers.errors import SIA_ERRORS, error_style
 from app.handlers.streaming import stream_response
 from app.parameters import DaliParameters
+from app.paths import SIA_PATH
 from app.services.sia import parse_sia_request
 from app.vosi.sia_capabilities import sia_capabilities_document
 
 __all__ = ["SIA_PATH", "router"]
 
-SIA_PATH = "/api/sia"
 
 router = APIRouter(prefix=SIA_PATH, tags=["SIA"], dependencies=[Depends(error_style(SIA_ERRORS))])
 
@@ -78,5 +78,5 @@ async def capabilities(context: Context, collection: str) -> Response:
 async def availability(context: Context, collection: str) -> Response:
     """Whether the service (its database) is up."""
     _check_collection(context, collection)
-    document = await context.factory.create_vosi_service().availability()
+    document = await context.factory.create_availability_service().availability()
     return Response(document, media_type=_XML)

@@ -16,12 +16,13 @@ from app.handlers.disconnect import run_until_disconnect
 from app.handlers.errors import TAP_ERRORS, error_style
 from app.handlers.streaming import stream_response
 from app.parameters import DaliParameters
+from app.paths import TAP_PATH
+from app.services.availability import STARTED
 from app.services.tap_request import parse_tap_request
-from app.services.vosi import STARTED
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/tap", tags=["TAP"], dependencies=[Depends(error_style(TAP_ERRORS))])
+router = APIRouter(prefix=TAP_PATH, tags=["TAP"], dependencies=[Depends(error_style(TAP_ERRORS))])
 
 Context = Annotated[RequestContext, Depends(context_dependency)]
 Parameters = Annotated[DaliParameters, Depends(parameters_dependency)]
@@ -63,14 +64,14 @@ async def tap_root() -> RedirectResponse:
 @router.get("/capabilities", summary="VOSI capabilities (TAPRegExt)")
 async def capabilities(context: Context) -> Response:
     """What the service supports: languages, formats, limits, uploads."""
-    document = context.factory.create_vosi_service().capabilities()
+    document = context.factory.create_tap_description_service().capabilities()
     return Response(document, media_type=_XML, headers=_LAST_MODIFIED)
 
 
 @router.get("/availability", summary="VOSI availability")
 async def availability(context: Context) -> Response:
     """Whether the service (its database) is up."""
-    document = await context.factory.create_vosi_service().availability()
+    document = await context.factory.create_availability_service().availability()
     return Response(document, media_type=_XML)
 
 
@@ -80,7 +81,7 @@ async def tables(
     detail: Annotated[str, Query(description="min leaves out the columns")] = "max",
 ) -> Response:
     """The published tables, as TAP_SCHEMA describes them."""
-    service = context.factory.create_vosi_service()
+    service = context.factory.create_tap_description_service()
     document = service.tables("min" if detail.lower() == "min" else "max")
     return Response(document, media_type=_XML, headers=_LAST_MODIFIED)
 
@@ -88,7 +89,7 @@ async def tables(
 @router.get("/tables/{name}", summary="VOSI table")
 async def table(context: Context, name: str) -> Response:
     """One published table with its columns and foreign keys."""
-    document = context.factory.create_vosi_service().table(name)
+    document = context.factory.create_tap_description_service().table(name)
     if document is None:
         raise NotFoundError(f"No published table is named {name!r}; see /api/tap/tables")
     return Response(document, media_type=_XML, headers=_LAST_MODIFIED)
@@ -97,5 +98,5 @@ async def table(context: Context, name: str) -> Response:
 @router.get("/examples", summary="DALI examples")
 async def examples(context: Context) -> Response:
     """Queries to copy: an XHTML page with RDFa, for people and for clients."""
-    document = context.factory.create_vosi_service().examples()
+    document = context.factory.create_tap_description_service().examples()
     return Response(document, media_type="application/xhtml+xml")

@@ -12,7 +12,7 @@ from app.dependencies.parameters import parameters_dependency
 from app.faults import UsageError
 from app.handlers.errors import votable_error_response
 from app.parameters import DaliParameters
-from app.services.jobs import ASYNC_PATH, JobService
+from app.paths import TAP_ASYNC_PATH
 from app.uws.documents import (
     job_document,
     job_list_document,
@@ -21,10 +21,11 @@ from app.uws.documents import (
 )
 from app.uws.filters import parse_job_filter
 from app.uws.models import format_uws_time
+from app.uws.service import JobService
 
 __all__ = ["router"]
 
-router = APIRouter(prefix=ASYNC_PATH, tags=["TAP async (UWS)"])
+router = APIRouter(prefix=TAP_ASYNC_PATH, tags=["TAP async (UWS)"])
 
 Context = Annotated[RequestContext, Depends(context_dependency)]
 Parameters = Annotated[DaliParameters, Depends(parameters_dependency)]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from obscore.schema import ArchiveSchema
 
@@ -28,16 +27,16 @@ class ArchiveSummary:
 class ArchiveService:
     """Read-only questions about the archive as a whole."""
 
-    def __init__(self, *, engine: AsyncEngine, schema: ArchiveSchema) -> None:
+    def __init__(self, *, engine: sa.Engine, schema: ArchiveSchema) -> None:
         self._engine = engine
         self._schema = schema
 
-    async def summary(self) -> ArchiveSummary:
-        """Count the rows of each data product subtype."""
+    def summary(self) -> ArchiveSummary:
+        """Count the rows of each data product subtype (blocking)."""
         subtype = self._schema.obscore.c.dataproduct_subtype
         query = sa.select(subtype, sa.func.count()).group_by(subtype).order_by(subtype)
-        async with self._engine.connect() as conn:
-            rows = (await conn.execute(query)).all()
+        with self._engine.connect() as conn:
+            rows = conn.execute(query).all()
         return ArchiveSummary(
             self._schema.backend, {str(name or "(none)"): int(n) for name, n in rows}
         )

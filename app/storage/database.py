@@ -1,7 +1,8 @@
 """Database engines for the archive, set up for its backend.
 
-Every connection gets the same treatment whatever opens it (the server's async engine or
-a command-line tool's blocking one): on SQLite, pragmas for concurrent readers and the
+One access model: blocking SQLAlchemy engines, used from worker threads by the server
+and directly by the command-line tools. Every connection gets the same treatment: on
+SQLite, pragmas for concurrent readers and the
 spherical-geometry functions; on both, the schema translation that lets one SQLAlchemy
 schema serve SQLite's schema-less database.
 """
@@ -11,10 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from adql.dialects.sqlite_functions import register_adql_functions
-from app.config import async_database_url, sync_database_url
+from app.config import sync_database_url
 from obscore.schema import ArchiveSchema, backend_of, build_schema, schema_translate_map
 from obscore.spatial import register_sqlite_functions
 
@@ -22,7 +22,6 @@ __all__ = [
     "LOADER_CACHE_MIB",
     "SERVER_CACHE_MIB",
     "archive_schema",
-    "create_engine",
     "create_sync_engine",
     "libpq_conninfo",
 ]
@@ -70,23 +69,15 @@ def _connect_args(url: str) -> dict[str, Any]:
     return {"check_same_thread": False} if url.startswith("sqlite") else {}
 
 
-def create_engine(url: str, *, cache_mib: int = SERVER_CACHE_MIB, **kwargs: Any) -> AsyncEngine:
-    """An asyncio engine for the server (``cache_mib``: SQLite page cache per connection)."""
-    url = async_database_url(url)
-    engine = create_async_engine(url, connect_args=_connect_args(url), **kwargs)
-    configured = _configure(engine.sync_engine, cache_mib)
-    return AsyncEngine(configured)
-
-
 def create_sync_engine(url: str, *, cache_mib: int = LOADER_CACHE_MIB, **kwargs: Any) -> sa.Engine:
-    """A blocking engine for the server's streamed queries (pass ``cache_mib``), and for
-    command-line tools, loaders and benchmarks."""
+    """A blocking engine: the server's (pass ``cache_mib``), the command-line tools',
+    the loaders' and the benchmarks'."""
     url = sync_database_url(url)
     engine = sa.create_engine(url, connect_args=_connect_args(url), **kwargs)
     return _configure(engine, cache_mib)
 
 
-def archive_schema(engine: sa.Engine | AsyncEngine) -> ArchiveSchema:
+def archive_schema(engine: sa.Engine) -> ArchiveSchema:
     """The archive's SQLAlchemy schema for the engine's backend."""
     return build_schema(backend_of(engine.dialect.name))
 

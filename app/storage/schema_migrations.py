@@ -1,7 +1,7 @@
 """Schema migrations: one call brings a database's schema to the newest revision.
 
 The schema is the archive's (ObsCore, TAP_SCHEMA, spatial helpers; ``obscore/schema.py``)
-and the UWS job store's (``app/storage/job_tables.py``), under one Alembic revision
+and the UWS job store's (``app/uws/tables.py``), under one Alembic revision
 history in ``app/storage/migrations``. :func:`upgrade_database` runs at every start of the
 server, of ``obscura worker`` and of the loading commands, and finds the database in one
 of three states:
@@ -34,7 +34,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 
-from app.storage.job_tables import job_metadata
+from app.uws.tables import job_metadata
 from obscore.schema import HIDDEN_SCHEMA, Backend, backend_of, build_schema, schema_translate_map
 
 __all__ = [

@@ -157,6 +157,9 @@ class Job:
     error: JobError | None = None
     """Error summary of a job in ERROR."""
 
+    service: str = "tap"
+    """The service that runs it (``tap``, ``soda``): each lists and serves its own."""
+
 
 def new_job_id() -> str:
     """A fresh random job id: 24 URL-safe characters (``A-Z a-z 0-9 - _``), 144 bits."""

@@ -299,28 +299,6 @@ def test_semantic_errors_name_the_problem(run: Runner, adql: str, message: str) 
     assert caught.value.span is not None
 
 
-def test_sqlite_functions_work_through_the_async_driver(demo_url: str) -> None:
-    """The server's aiosqlite/psycopg engine runs the same translated geometry."""
-    import asyncio
-
-    from app.storage.database import create_engine
-
-    async def count() -> int:
-        engine = create_engine(demo_url)
-        runner_schema = archive_schema(engine)
-        context = translation_context(runner_schema, BASE)
-        try:
-            async with engine.connect() as conn:
-                catalog = await conn.run_sync(lambda c: load_catalog(c, runner_schema))
-                statement = translate(bind(parse(ORACLE_POINT), catalog), context)
-                rows = (await conn.execute(statement)).all()
-        finally:
-            await engine.dispose()
-        return dict(rows)["lsst.deep_coadd"]  # type: ignore[return-value]
-
-    assert asyncio.run(count()) == 12
-
-
 def test_cone_results_are_exact(run: Runner) -> None:
     rows = run.rows(
         "SELECT s_ra, s_dec FROM ivoa.ObsCore WHERE "

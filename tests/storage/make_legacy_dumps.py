@@ -53,7 +53,8 @@ def _ddl_of(statement: str) -> str | None:
 
 def _build(url: str, capture: list[str]) -> None:
     """Create the old schema on an empty database, then fill it with a few rows."""
-    import pyarrow as pa
+    # The old code's module paths (this runs with 544ac32 on the path, see above).
+    import pyarrow as pa  # noqa: I001
     import sqlalchemy as sa
 
     from app.storage.archive import fill_archive, initialise_archive

@@ -39,8 +39,6 @@ from adql import compile_query
 from app.storage.adql import translation_context
 from app.storage.archive import count_rows, fill_archive, initialise_archive
 from app.storage.database import archive_schema, create_sync_engine, libpq_conninfo
-from app.storage.job_tables import create_job_tables, job_table
-from app.storage.jobs import JobStore
 from app.storage.schema_migrations import (
     MIGRATIONS,
     SchemaVersionError,
@@ -50,6 +48,8 @@ from app.storage.schema_migrations import (
     upgrade_database,
 )
 from app.uws.models import ExecutionPhase, Job, JobParameter
+from app.uws.store import JobStore
+from app.uws.tables import create_job_tables, job_table
 from obscore.catalog import published_catalog
 from obscore.explain import query_plan
 from obscore.products import ARROW_SCHEMA

@@ -10,7 +10,7 @@ from pathlib import Path
 import fsspec  # type: ignore[import-untyped]
 import pytest
 
-from app.storage.result_store import CHUNK, ResultStore
+from app.uws.results import CHUNK, ResultStore
 
 
 @pytest.fixture(params=["path", "file-url", "memory"])

@@ -54,7 +54,7 @@ def test_execution_duration_is_enforced(server: ServerProcess) -> None:
     httpx.post(f"{job}/phase", data={"PHASE": "RUN"}, headers=headers)
     while _phase(job, "carol") in ("QUEUED", "EXECUTING"):
         assert time.monotonic() - started < 30
-        httpx.get(job, params={"WAIT": "5"}, headers=headers)
+        httpx.get(job, params={"WAIT": "5"}, headers=headers, timeout=30)
     assert _phase(job, "carol") == "ERROR"
     assert "time limit of 2 s" in httpx.get(f"{job}/error", headers=headers).text
     assert time.monotonic() - started < 15
@@ -95,7 +95,7 @@ def test_active_jobs_per_user_are_capped(server: ServerProcess) -> None:
     deadline = time.monotonic() + 20
     while _phase(other, "frank") != "COMPLETED":
         assert time.monotonic() < deadline, "the aborted jobs' queries kept their slots"
-        httpx.get(other, params={"WAIT": "5"}, headers={"X-Auth-Request-User": "frank"})
+        httpx.get(other, params={"WAIT": "5"}, headers={"X-Auth-Request-User": "frank"}, timeout=30)
 
 
 def test_job_ids_are_unguessable(server: ServerProcess) -> None:

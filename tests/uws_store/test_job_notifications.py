@@ -8,10 +8,10 @@ import contextlib
 from datetime import UTC, datetime, timedelta
 
 from app.storage.database import create_sync_engine
-from app.storage.job_notifications import listen_phase_changes
-from app.storage.job_tables import create_job_tables
-from app.storage.jobs import JobStore
 from app.uws.models import ExecutionPhase, Job, new_job_id
+from app.uws.notifications import listen_phase_changes
+from app.uws.store import JobStore
+from app.uws.tables import create_job_tables
 from tests.support.pgcluster import PostgresCluster
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)

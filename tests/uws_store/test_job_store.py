@@ -12,9 +12,9 @@ from typing import Any, TypeAlias
 import pytest
 import sqlalchemy as sa
 
-from app.storage.job_tables import create_job_tables, job_parameter_table, job_result_table
-from app.storage.jobs import JobStore
 from app.uws.models import ExecutionPhase, Job, JobError, JobParameter, JobResult, new_job_id
+from app.uws.store import JobStore
+from app.uws.tables import create_job_tables, job_parameter_table, job_result_table
 
 P = ExecutionPhase
 T0 = datetime(2026, 3, 1, 12, 0, 0, 123000, tzinfo=UTC)

@@ -7,7 +7,7 @@ revisions are in ``versions/``, named ``NNNN_what.py`` with revision id ``NNNN``
 Writing a revision (``alembic.command.revision(alembic_config(conn), "message",
 rev_id="0004")`` fills in ``script.py.mako``):
 
-* change the SQLAlchemy tables too (``obscore/schema.py``, ``app/storage/job_tables.py``):
+* change the SQLAlchemy tables too (``obscore/schema.py``, ``app/uws/tables.py``):
   an empty database is created from them and stamped with the newest revision, and
   ``tests/storage/test_migrations.py`` checks that both roads end in the same schema, on
   both backends;

@@ -6,8 +6,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import context
 
-from app.storage.job_tables import job_metadata
 from app.storage.schema_migrations import version_table_schema
+from app.uws.tables import job_metadata
 from obscore.schema import HIDDEN_SCHEMA, backend_of, build_schema
 
 connection = context.config.attributes.get("connection")

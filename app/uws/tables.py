@@ -2,7 +2,7 @@
 
 The tables live in their own ``MetaData``, in the ``obscura`` schema on PostgreSQL
 (SQLite's engines map it to ``main``, see ``app/storage/database.py``). They are storage
-only: the domain model is ``app.uws.models.Job`` and ``app/storage/jobs.py`` converts
+only: the domain model is ``app.uws.models.Job`` and ``app/uws/store.py`` converts
 between the two. They are created and changed by the schema migrations
 (``app/storage/schema_migrations.py``), with the archive's: a change here needs a revision
 in ``app/storage/migrations/versions``.

@@ -3,7 +3,7 @@
 Submitting defers the job's task with the job id as queueing lock, so submitting a job
 twice (an API restart re-submitting its QUEUED jobs, two replicas doing so at once)
 queues it once. The sweep here clears the queue entries of workers that died; the jobs
-themselves are ended by the job lease (``app.services.job_runner``).
+themselves are ended by the job lease (``app.uws.executor``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import structlog
 from procrastinate.exceptions import AlreadyEnqueued
 from procrastinate.jobs import Status
 
-from app.storage.task_queue import RUN_TAP_JOB
+from app.uws.task_queue import RUN_JOB
 
 __all__ = ["QueueRunner"]
 
@@ -31,7 +31,7 @@ class QueueRunner:
 
     async def submit(self, job_id: str) -> None:
         """Queue the job's task, once."""
-        deferrer = self._app.configure_task(RUN_TAP_JOB, queueing_lock=job_id)
+        deferrer = self._app.configure_task(RUN_JOB, queueing_lock=job_id)
         with contextlib.suppress(AlreadyEnqueued):  # queued already: once is enough
             await deferrer.defer_async(job_id=job_id)
 
@@ -40,7 +40,7 @@ class QueueRunner:
         heartbeats; returns the job ids they were running."""
         manager = self._app.job_manager
         stalled = await manager.get_stalled_jobs(
-            task_name=RUN_TAP_JOB, seconds_since_heartbeat=self._stalled_seconds
+            task_name=RUN_JOB, seconds_since_heartbeat=self._stalled_seconds
         )
         cleared = []
         for entry in stalled:

@@ -15,7 +15,7 @@ import psycopg
 import structlog
 
 from app.storage.database import libpq_conninfo
-from app.storage.job_tables import PHASE_CHANNEL
+from app.uws.tables import PHASE_CHANNEL
 
 __all__ = ["listen_phase_changes"]
 

@@ -1,6 +1,7 @@
-"""UWS 1.1 operations on TAP async jobs: create, list, inspect (with a blocking WAIT),
-run, abort, change, delete. Every operation is scoped to the caller: another user's job
-is indistinguishable from no job (404).
+"""UWS 1.1 operations on one service's async jobs (TAP queries, SODA cutouts): create,
+list, inspect (with a blocking WAIT), run, abort, change, delete. Every operation is
+scoped to the caller and the service: another user's job, or another service's, is
+indistinguishable from no job (404).
 """
 
 from __future__ import annotations
@@ -10,19 +11,20 @@ import contextlib
 import datetime
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from app.config import Config
 from app.faults import NotFoundError, UsageError
 from app.parameters import DaliParameters
-from app.services.job_runner import UPLOAD_PREFIX, JobEvents, JobRunner
-from app.storage.jobs import JobStore
-from app.storage.result_store import ResultStore
+from app.uws.events import JobEvents
 from app.uws.filters import JobFilter
 from app.uws.models import ExecutionPhase, Job, JobParameter, new_job_id, parse_uws_time
+from app.uws.parameters import store_parts
+from app.uws.results import ResultStore
+from app.uws.runners import JobRunner
+from app.uws.store import JobStore
 
-__all__ = ["ASYNC_PATH", "WAIT_MAX_SECONDS", "JobService", "job_url"]
+__all__ = ["WAIT_MAX_SECONDS", "JobPolicy", "JobService"]
 
-ASYNC_PATH = "/api/tap/async"
 WAIT_MAX_SECONDS = 60.0
 """The longest a WAIT blocks (UWS lets the server cap it; -1 means this)."""
 _RECHECK_SECONDS = 1.0
@@ -34,38 +36,49 @@ def _now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
 
 
-def job_url(base_url: str, job_id: str) -> str:
-    """The public URL of the job ``job_id`` on the service at ``base_url``."""
-    return f"{base_url}{ASYNC_PATH}/{job_id}"
+@dataclass(frozen=True, slots=True)
+class JobPolicy:
+    """The deployment's limits on jobs."""
+
+    active_limit: int
+    """Queued and executing jobs one user may have at once (per service)."""
+    execution_seconds: int
+    """Default and largest execution duration."""
+    lifetime_seconds: int
+    """How long a job is kept after its creation, at most."""
 
 
 class JobService:
-    """TAP async jobs of one user."""
+    """One service's async jobs, for one user."""
 
     def __init__(
         self,
         *,
-        config: Config,
+        service: str,
+        list_url: str,
         store: JobStore,
         results: ResultStore,
         runner: JobRunner,
         events: JobEvents,
+        policy: JobPolicy,
         owner: str | None,
     ) -> None:
-        self._config = config
-        self._store = store
+        self._service = service
+        self._list_url = list_url
+        self._store = store.for_service(service)
         self._results = results
         self._runner = runner
         self._events = events
+        self._policy = policy
         self.owner = owner
 
     def job_url(self, job_id: str) -> str:
         """The job's public URL."""
-        return job_url(self._config.base_url, job_id)
+        return f"{self._list_url}/{job_id}"
 
     def list_url(self) -> str:
         """The job list's public URL."""
-        return f"{self._config.base_url}{ASYNC_PATH}"
+        return self._list_url
 
     async def create(self, params: DaliParameters) -> Job:
         """A new PENDING job with the request's parameters (run at once with PHASE=RUN)."""
@@ -76,11 +89,7 @@ class JobService:
             if name.upper() not in _CONTROL
             for value in values
         )
-        # Inline upload parts are kept with the job's files until it runs.
-        for index, part in enumerate(params.parts.values()):
-            stored = f"{UPLOAD_PREFIX}{index}"
-            await asyncio.to_thread(self._results.write, job_id, stored, part.chunks())
-            parameters += (JobParameter(part.name, stored, by_reference=True),)
+        parameters += await store_parts(self._results, job_id, params)
         now = _now()
         job = Job(
             job_id=job_id,
@@ -90,10 +99,11 @@ class JobService:
             creation_time=now,
             start_time=None,
             end_time=None,
-            execution_duration=self._config.job_execution_seconds,
-            destruction_time=now + datetime.timedelta(seconds=self._config.job_lifetime_seconds),
+            execution_duration=self._policy.execution_seconds,
+            destruction_time=now + datetime.timedelta(seconds=self._policy.lifetime_seconds),
             quote=None,
             parameters=parameters,
+            service=self._service,
         )
         await asyncio.to_thread(self._store.add, job)
         if (params.one("PHASE") or "").upper() == "RUN":
@@ -145,7 +155,7 @@ class JobService:
                 return
             raise UsageError(f"Job {job_id} is {job.phase.value} and cannot be run again")
         active = await asyncio.to_thread(self._store.count_active, self.owner)
-        if active >= self._config.job_active_limit:
+        if active >= self._policy.active_limit:
             raise UsageError(
                 f"You have {active} jobs queued or executing, the most allowed at once; "
                 "wait for one to finish (or abort one) and run this job again"
@@ -190,7 +200,7 @@ class JobService:
             wanted = parse_uws_time(value)
         except ValueError as exc:
             raise UsageError(f"DESTRUCTION: {exc}") from None
-        latest = job.creation_time + datetime.timedelta(seconds=self._config.job_lifetime_seconds)
+        latest = job.creation_time + datetime.timedelta(seconds=self._policy.lifetime_seconds)
         await asyncio.to_thread(
             self._store.set_destruction, job_id, self.owner, min(wanted, latest)
         )
@@ -204,7 +214,7 @@ class JobService:
             raise UsageError(f"EXECUTIONDURATION must be whole seconds, not {value!r}") from None
         if seconds < 0:
             raise UsageError("EXECUTIONDURATION must not be negative")
-        limit = self._config.job_execution_seconds
+        limit = self._policy.execution_seconds
         seconds = limit if seconds == 0 else min(seconds, limit)
         await asyncio.to_thread(self._store.set_execution_duration, job_id, self.owner, seconds)
 

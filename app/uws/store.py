@@ -15,8 +15,8 @@ from types import MappingProxyType
 
 import sqlalchemy as sa
 
-from app.storage.job_tables import job_parameter_table, job_result_table, job_table
 from app.uws.models import ExecutionPhase, Job, JobError, JobParameter, JobResult
+from app.uws.tables import job_parameter_table, job_result_table, job_table
 
 __all__ = ["RUNNING_PHASES", "TRANSITIONS", "JobStore"]
 
@@ -43,7 +43,7 @@ _param = job_parameter_table.c
 _result = job_result_table.c
 
 
-def _owned_by(owner: str | None) -> sa.ColumnElement[bool]:
+def _owner_is(owner: str | None) -> sa.ColumnElement[bool]:
     # Anonymous jobs (owner NULL) are visible to anonymous requests only.
     return _job.owner.is_(None) if owner is None else _job.owner == owner
 
@@ -70,6 +70,7 @@ def _job_from_rows(
     return Job(
         job_id=m["job_id"],
         owner=m["owner"],
+        service=m["service"],
         phase=ExecutionPhase(m["phase"]),
         run_id=m["run_id"],
         creation_time=m["creation_time"],
@@ -133,11 +134,22 @@ class JobStore:
     engine
         Blocking engine from ``app.storage.database.create_sync_engine`` (its schema
         translation puts the tables in SQLite's ``main``); the tables must exist, see
-        ``app.storage.job_tables.create_job_tables``.
+        ``app.uws.tables.create_job_tables``.
     """
 
-    def __init__(self, engine: sa.Engine) -> None:
+    def __init__(self, engine: sa.Engine, *, service: str | None = None) -> None:
         self._engine = engine
+        self._service = service
+
+    def for_service(self, service: str) -> JobStore:
+        """The same store, its owners' operations limited to ``service``'s jobs (a TAP
+        job is no job at the SODA service's address)."""
+        return JobStore(self._engine, service=service)
+
+    def _owned_by(self, owner: str | None) -> sa.ColumnElement[bool]:
+        if self._service is None:
+            return _owner_is(owner)
+        return sa.and_(_owner_is(owner), _job.service == self._service)
 
     @property
     def engine(self) -> sa.Engine:
@@ -170,6 +182,7 @@ class JobStore:
                 sa.insert(job_table).values(
                     job_id=job.job_id,
                     owner=job.owner,
+                    service=job.service,
                     phase=str(job.phase),
                     run_id=job.run_id,
                     creation_time=job.creation_time,
@@ -195,7 +208,7 @@ class JobStore:
         """The job, or None when it does not exist or belongs to someone else."""
         with self._engine.connect() as conn:
             row = conn.execute(
-                sa.select(job_table).where(_job.job_id == job_id, _owned_by(owner))
+                sa.select(job_table).where(_job.job_id == job_id, self._owned_by(owner))
             ).first()
             if row is None:
                 return None
@@ -233,7 +246,7 @@ class JobStore:
         ValueError
             If a phase is not a UWS phase name.
         """
-        query = sa.select(job_table).where(_owned_by(owner))
+        query = sa.select(job_table).where(self._owned_by(owner))
         if phases:
             query = query.where(_job.phase.in_(_phases(ExecutionPhase(p) for p in phases)))
         else:
@@ -259,7 +272,7 @@ class JobStore:
         """The error document of a failed job (None if it has none or is not visible)."""
         with self._engine.connect() as conn:
             value: str | None = conn.execute(
-                sa.select(_job.error_detail).where(_job.job_id == job_id, _owned_by(owner))
+                sa.select(_job.error_detail).where(_job.job_id == job_id, self._owned_by(owner))
             ).scalar_one_or_none()
         return value
 
@@ -268,7 +281,7 @@ class JobStore:
         query = (
             sa.select(sa.func.count())
             .select_from(job_table)
-            .where(_owned_by(owner), _job.phase.in_(_phases(RUNNING_PHASES)))
+            .where(self._owned_by(owner), _job.phase.in_(_phases(RUNNING_PHASES)))
         )
         with self._engine.connect() as conn:
             return int(conn.execute(query).scalar_one())
@@ -294,7 +307,7 @@ class JobStore:
             # queued between the phase check and the parameter writes.
             claimed = conn.execute(
                 sa.update(job_table)
-                .where(_job.job_id == job_id, _owned_by(owner), _job.phase == str(P.PENDING))
+                .where(_job.job_id == job_id, self._owned_by(owner), _job.phase == str(P.PENDING))
                 .values(phase=_job.phase)
             )
             if claimed.rowcount != 1:
@@ -321,7 +334,7 @@ class JobStore:
         """Delete the job, its parameters and its results (False if not the owner's)."""
         with self._engine.begin() as conn:
             deleted = conn.execute(
-                sa.delete(job_table).where(_job.job_id == job_id, _owned_by(owner))
+                sa.delete(job_table).where(_job.job_id == job_id, self._owned_by(owner))
             )
         return deleted.rowcount == 1
 
@@ -450,7 +463,9 @@ class JobStore:
     def _update_owned(self, job_id: str, owner: str | None, **values: object) -> bool:
         with self._engine.begin() as conn:
             updated = conn.execute(
-                sa.update(job_table).where(_job.job_id == job_id, _owned_by(owner)).values(**values)
+                sa.update(job_table)
+                .where(_job.job_id == job_id, self._owned_by(owner))
+                .values(**values)
             )
         return updated.rowcount == 1
 

@@ -13,10 +13,10 @@ from procrastinate.schema import SchemaManager
 
 from app.storage.database import libpq_conninfo
 
-__all__ = ["RUN_TAP_JOB", "ensure_queue_schema", "queue_app"]
+__all__ = ["RUN_JOB", "ensure_queue_schema", "queue_app"]
 
-RUN_TAP_JOB = "obscura.run_tap_job"
-"""The task that runs one async TAP job; its one argument is ``job_id``."""
+RUN_JOB = "obscura.run_job"
+"""The task that runs one async job, of any service; its one argument is ``job_id``."""
 _SCHEMA_LOCK = 0x0B5C0_0001
 """Advisory lock key serialising schema creation between processes starting together."""
 

@@ -1,0 +1,168 @@
+"""The composition root: every resource a process holds, built once, here, for the API's
+lifespan and for ``obscura worker`` alike.
+
+One database access model: a blocking SQLAlchemy engine, used from worker threads
+(queries stream rows from the driver's own cursor; the job store, availability and the
+landing page use the same pool). Built at start: the schema brought to the newest
+revision, the ADQL catalog read from TAP_SCHEMA, the job store, the result store and the
+executor that runs jobs of every service. The API role adds where its jobs run (in this
+process, or deferred to the task queue), the recovery of jobs a previous run left
+behind, the sweeper, and on PostgreSQL the listener for phase changes made elsewhere.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Literal
+
+import anyio
+import sqlalchemy as sa
+import structlog
+
+from app.config import Config
+from app.factory import create_job_executor
+from app.storage.database import SERVER_CACHE_MIB, archive_schema, create_sync_engine
+from app.storage.schema_migrations import upgrade_database
+from app.uws.events import JobEvents
+from app.uws.executor import JobExecutor
+from app.uws.notifications import listen_phase_changes
+from app.uws.queue_runner import QueueRunner
+from app.uws.results import ResultStore
+from app.uws.runners import InProcessRunner, JobRunner
+from app.uws.store import JobStore
+from app.uws.sweeper import JobSweeper, recover_after_restart
+from app.uws.task_queue import ensure_queue_schema, queue_app
+from obscore.catalog import ArchiveCatalog, load_catalog
+from obscore.schema import ArchiveSchema
+
+__all__ = ["Resources", "open_resources"]
+
+log = structlog.get_logger("obscura")
+
+QUEUE_CONNECTIONS = 4
+"""Connections an API process keeps to defer jobs to the task queue."""
+
+
+@dataclass(frozen=True, slots=True)
+class Resources:
+    """What a process holds while it runs."""
+
+    config: Config
+    engine: sa.Engine
+    schema: ArchiveSchema
+    catalog: ArchiveCatalog
+    jobs: JobStore
+    results: ResultStore
+    events: JobEvents
+    executor: JobExecutor
+    runner: JobRunner | None
+    """Where this process sends jobs to run (None in a worker: it is where they run)."""
+    upload_limiter: anyio.CapacityLimiter
+    """Requests reading uploaded tables at once."""
+    health_limiter: anyio.CapacityLimiter
+    """Availability checks at once (a thread each, apart from the queries')."""
+
+
+def _load_catalog(engine: sa.Engine, schema: ArchiveSchema) -> ArchiveCatalog:
+    with engine.connect() as conn:
+        return load_catalog(conn, schema)
+
+
+@contextlib.asynccontextmanager
+async def open_resources(
+    config: Config, *, role: Literal["api", "worker"]
+) -> AsyncIterator[Resources]:
+    """The process's resources, released on exit."""
+    url = config.effective_database_url
+    # LIFO: the most recent connections are reused (warm caches), the rest stay idle.
+    engine = create_sync_engine(
+        url,
+        cache_mib=SERVER_CACHE_MIB,
+        pool_pre_ping=True,
+        pool_use_lifo=True,
+        pool_size=10,
+        max_overflow=20,
+    )
+    try:
+        await asyncio.to_thread(upgrade_database, engine)
+        schema = archive_schema(engine)
+        catalog = await asyncio.to_thread(_load_catalog, engine, schema)
+        store = JobStore(engine)
+        results = ResultStore(config.result_location)
+        events = JobEvents()
+        events.bind(asyncio.get_running_loop())
+        executor = create_job_executor(
+            config, engine=engine, schema=schema, catalog=catalog, store=store, results=results,
+            events=events,
+        )  # fmt: skip
+        async with contextlib.AsyncExitStack() as stack:
+            runner: JobRunner | None = None
+            if role == "api":
+                runner = await stack.enter_async_context(
+                    _api_jobs(config, store, results, events, executor)
+                )
+            elif engine.dialect.name == "postgresql":
+                await asyncio.to_thread(ensure_queue_schema, engine)
+            yield Resources(
+                config=config,
+                engine=engine,
+                schema=schema,
+                catalog=catalog,
+                jobs=store,
+                results=results,
+                events=events,
+                executor=executor,
+                runner=runner,
+                upload_limiter=anyio.CapacityLimiter(config.upload_concurrency),
+                health_limiter=anyio.CapacityLimiter(2),
+            )
+    finally:
+        await asyncio.to_thread(engine.dispose)
+
+
+@contextlib.asynccontextmanager
+async def _api_jobs(
+    config: Config,
+    store: JobStore,
+    results: ResultStore,
+    events: JobEvents,
+    executor: JobExecutor,
+) -> AsyncIterator[JobRunner]:
+    """Where the API's jobs run, with the recovery, the sweeper and the listener."""
+    runner: JobRunner
+    if config.job_runner == "queue":
+        await asyncio.to_thread(ensure_queue_schema, store.engine)
+        queue = queue_app(config.effective_database_url, max_connections=QUEUE_CONNECTIONS)
+        await queue.open_async()
+        runner = QueueRunner(queue, stalled_seconds=config.job_lease_seconds)
+    else:
+        if store.engine.dialect.name == "sqlite":
+            # Embedded: no other process can be running any of them.
+            await asyncio.to_thread(recover_after_restart, store)
+        runner = InProcessRunner(executor, config.job_concurrency)
+    tasks: list[asyncio.Task[None]] = []
+    try:
+        queued = await asyncio.to_thread(store.queued)
+        for job in queued:
+            await runner.submit(job.job_id)
+        sweeper = JobSweeper(
+            store=store,
+            results=results,
+            events=events,
+            runner=runner,
+            interval=config.job_sweep_seconds,
+        )
+        tasks.append(asyncio.create_task(sweeper.run()))
+        if store.engine.dialect.name == "postgresql":
+            # Phase changes made by workers and other replicas wake this one's waiters.
+            url = config.effective_database_url
+            tasks.append(asyncio.create_task(listen_phase_changes(url, events.notify)))
+        log.info("jobs ready", job_runner=config.job_runner, queued_jobs=len(queued))
+        yield runner
+    finally:
+        for task in tasks:
+            task.cancel()
+        await runner.aclose()
