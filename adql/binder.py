@@ -28,6 +28,7 @@ from adql.functions import (
     Kind,
     ValueType,
 )
+from vometa import Field, FieldType
 
 __all__ = ["BoundQuery", "ColumnInfo", "OutputColumn", "Source", "bind"]
 
@@ -60,13 +61,23 @@ class Source:
         return next((c for c in self.columns if c.key == key), None)
 
 
-@dataclass(frozen=True, slots=True)
-class OutputColumn:
-    """A column of the query's result, with the metadata its VOTable FIELD carries."""
+OutputColumn = Field
+"""A column of the query's result, with the metadata its VOTable FIELD carries (its
+``type`` is the binder's :class:`~adql.functions.ValueType`)."""
 
-    name: str
-    type: ValueType
-    description: str | None = None
+
+def _columns_of(outputs: Sequence[OutputColumn]) -> list[ColumnInfo]:
+    """A derived table's or CTE's columns: its query's outputs."""
+    return [ColumnInfo(o.name, o.name.lower(), _value_type(o.type), o.description) for o in outputs]
+
+
+def _value_type(value: FieldType) -> ValueType:
+    """The binder's own type (outputs hold ValueTypes; the static type is wider)."""
+    if isinstance(value, ValueType):
+        return value
+    return ValueType(
+        value.datatype, value.arraysize, value.xtype, value.unit, value.ucd, value.utype
+    )
 
 
 @dataclass(slots=True)
@@ -256,7 +267,10 @@ class _Binder:
             return
         if isinstance(item, ast.DerivedTable):
             outputs = self.query(item.query, scope.parent, ctes, bound)
-            columns = [ColumnInfo(o.name, o.name.lower(), o.type, o.description) for o in outputs]
+            columns = [
+                ColumnInfo(o.name, o.name.lower(), _value_type(o.type), o.description)
+                for o in outputs
+            ]
             source = Source(item, columns, item.alias.key)
         else:
             source = self.table(item, ctes, bound)
@@ -282,7 +296,10 @@ class _Binder:
         if schema is None and name.key in ctes:
             cte = ctes[name.key]
             outputs = bound.outputs[id(cte.query)]
-            columns = [ColumnInfo(o.name, o.name.lower(), o.type, o.description) for o in outputs]
+            columns = [
+                ColumnInfo(o.name, o.name.lower(), _value_type(o.type), o.description)
+                for o in outputs
+            ]
             return Source(item, columns, alias_key or name.key, cte=cte)
         matches = [
             (key, t)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from vometa import FieldType
+
 __all__ = ["AGGREGATES", "FUNCTIONS", "FunctionSpec", "Kind", "ValueType"]
 
 
@@ -30,15 +32,8 @@ class Kind(Enum):
 
 
 @dataclass(frozen=True, slots=True)
-class ValueType:
-    """The VOTable type of an expression's values."""
-
-    datatype: str
-    arraysize: str | None = None
-    xtype: str | None = None
-    unit: str | None = None
-    ucd: str | None = None
-    utype: str | None = None
+class ValueType(FieldType):
+    """The VOTable type of an expression's values, and its kind for argument checks."""
 
     @property
     def kind(self) -> Kind:

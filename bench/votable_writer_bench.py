@@ -28,8 +28,9 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 from app.formats.delimited import write_csv, write_tsv
 from app.formats.fits import write_fits
 from app.formats.parquet import write_parquet
-from app.formats.table import ResultField, arrow_schema
+from app.result_table import arrow_schema
 from app.votable import write_votable
+from vometa import Field
 
 STRINGS = (
     ("obs_collection", "LSST.DP1"),
@@ -61,18 +62,16 @@ NARROW = (
 )  # fmt: skip
 
 
-def obscore_like_fields() -> list[ResultField]:
+def obscore_like_fields() -> list[Field]:
     """The 38 benchmark fields."""
-    fields = [ResultField(name, "char", "*", ucd="meta.id") for name, _ in STRINGS]
-    fields += [ResultField(name, "double", unit="deg", ucd="pos.eq") for name in DOUBLES]
-    fields += [ResultField(name, "long", ucd="meta.number") for name in LONGS]
-    fields.append(ResultField("s_region", "double", "*", xtype="polygon", unit="deg"))
+    fields = [Field.make(name, "char", "*", ucd="meta.id") for name, _ in STRINGS]
+    fields += [Field.make(name, "double", unit="deg", ucd="pos.eq") for name in DOUBLES]
+    fields += [Field.make(name, "long", ucd="meta.number") for name in LONGS]
+    fields.append(Field.make("s_region", "double", "*", xtype="polygon", unit="deg"))
     return fields
 
 
-def make_batch(
-    fields: Sequence[ResultField], rows: int, rng: np.random.Generator
-) -> pa.RecordBatch:
+def make_batch(fields: Sequence[Field], rows: int, rng: np.random.Generator) -> pa.RecordBatch:
     """One batch of synthetic values."""
     prefixes = dict(STRINGS)
     nulls = pa.array(rng.random(rows) < 0.03)
@@ -99,7 +98,7 @@ def make_batch(
 class MemoryResult:
     """A ResultTable over batches held in memory."""
 
-    fields: list[ResultField]
+    fields: list[Field]
     data: list[pa.RecordBatch]
     overflow: bool = False
 

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from obscore.schema import ArchiveSchema
 from obscore.tap_schema import tap_schema_rows
+from vometa import Field
 
 __all__ = [
     "ArchiveCatalog",
@@ -24,18 +25,8 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class CatalogColumnRow:
-    """One row of TAP_SCHEMA.columns."""
-
-    name: str
-    datatype: str
-    arraysize: str | None
-    unit: str | None
-    ucd: str | None
-    utype: str | None
-    xtype: str | None
-    description: str | None
+CatalogColumnRow = Field
+"""One row of TAP_SCHEMA.columns: a named column with its VOTable metadata."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,15 +56,15 @@ def catalog_from_rows(
     by_table: dict[str, list[CatalogColumnRow]] = {}
     for c in columns:
         by_table.setdefault(c["table_name"], []).append(
-            CatalogColumnRow(
+            Field.make(
                 c["column_name"],
                 c["datatype"],
-                c["arraysize"],
-                c["unit"],
-                c["ucd"],
-                c["utype"],
-                c["xtype"],
-                c["description"],
+                arraysize=c["arraysize"],
+                xtype=c["xtype"],
+                unit=c["unit"],
+                ucd=c["ucd"],
+                utype=c["utype"],
+                description=c["description"],
             )
         )
     return ArchiveCatalog(

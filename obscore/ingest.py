@@ -20,8 +20,7 @@ import pyarrow.csv as pa_csv
 import sqlalchemy as sa
 
 from obscore.loader import LoadError
-from obscore.products import ARROW_SCHEMA
-from obscore.schema import RTREE_TABLE, ArchiveSchema
+from obscore.schema import ARROW_SCHEMA, RTREE_TABLE, ArchiveSchema
 from obscore.sphere import footprint_box, radec_to_xyz
 from obscore.stcs import parse_polygon
 from obscore.tap_schema import tap_schema_rows
@@ -60,7 +59,7 @@ def clear_rows(conn: sa.Connection, schema: ArchiveSchema) -> None:
 
 
 def append_rows(conn: sa.Connection, schema: ArchiveSchema, rows: pa.Table) -> int:
-    """Insert ``rows`` (with :data:`~obscore.products.ARROW_SCHEMA`'s columns) into ObsCore.
+    """Insert ``rows`` (with :data:`~obscore.schema.ARROW_SCHEMA`'s columns) into ObsCore.
 
     Returns
     -------

@@ -19,8 +19,7 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from obscore.columns import OBSCORE_COLUMNS, ColumnSpec
-from obscore.products import ARROW_SCHEMA
-from obscore.schema import sql_name
+from obscore.schema import ARROW_SCHEMA, sql_name
 from obscore.stcs import StcsError, parse_polygon
 
 __all__ = ["FORMATS", "LoadError", "read_rows"]
@@ -74,7 +73,7 @@ def read_rows(path: Path) -> pa.Table:
     Returns
     -------
     pyarrow.Table
-        The rows with :data:`~obscore.products.ARROW_SCHEMA`, ready for
+        The rows with :data:`~obscore.schema.ARROW_SCHEMA`, ready for
         :func:`obscore.ingest.append_rows`.
 
     Raises

@@ -17,13 +17,11 @@ import numpy.typing as npt
 import pyarrow as pa
 from astropy.time import Time
 
-from obscore.columns import OBSCORE_COLUMNS
-from obscore.schema import sql_name
+from obscore.schema import ARROW_SCHEMA
 from obscore.sphere import Array, bounding_circle, tangent_to_sky
 from obscore.stcs import format_polygons
 
 __all__ = [
-    "ARROW_SCHEMA",
     "BANDS",
     "DETECTOR_NAMES",
     "DETECTOR_PRODUCTS",
@@ -113,22 +111,6 @@ DEEP_COADD = ProductType("deep_coadd", 3, "phot.flux.density", 3400, 3400, 12)
 # DP1's exporter config has this typo for template coadds; we keep it for fidelity.
 TEMPLATE_COADD = ProductType("template_coadd", 3, "phot.flux_density", 3400, 3400, 12)
 DETECTOR_PRODUCTS = (RAW, VISIT_IMAGE, DIFFERENCE_IMAGE)
-
-ARROW_SCHEMA = pa.schema(
-    [
-        pa.field(
-            sql_name(c.name),
-            {
-                "char": pa.string(),
-                "int": pa.int32(),
-                "long": pa.int64(),
-                "double": pa.float64(),
-            }[c.datatype],
-        )
-        for c in OBSCORE_COLUMNS
-    ]
-)
-"""Arrow schema of ObsCore rows as stored (``access_url`` relative to the service)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,14 +18,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias
 
+import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.types import UserDefinedType
 from typing_extensions import override
 
-from obscore.columns import ColumnSpec
+from obscore.columns import OBSCORE_COLUMNS, ColumnSpec
 from obscore.tap_schema import TAP_SCHEMA_TABLES, TableSpec, published_tables
 
 __all__ = [
+    "ARROW_SCHEMA",
     "HIDDEN_SCHEMA",
     "POLYGON_CENTROID_FUNCTION",
     "RTREE_TABLE",
@@ -107,6 +109,23 @@ def sql_name(name: str) -> str:
     if len(name) >= 2 and name[0] == name[-1] == '"':
         return name[1:-1]
     return name
+
+
+ARROW_SCHEMA = pa.schema(
+    [
+        pa.field(
+            sql_name(c.name),
+            {
+                "char": pa.string(),
+                "int": pa.int32(),
+                "long": pa.int64(),
+                "double": pa.float64(),
+            }[c.datatype],
+        )
+        for c in OBSCORE_COLUMNS
+    ]
+)
+"""Arrow schema of ObsCore rows as stored (``access_url`` relative to the service)."""
 
 
 def _sql_type(spec: ColumnSpec) -> sa.types.TypeEngine[Any]:

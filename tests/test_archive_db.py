@@ -15,8 +15,8 @@ from app.storage.database import archive_schema, create_sync_engine
 from obscore.columns import OBSCORE_COLUMNS
 from obscore.explain import query_plan
 from obscore.ingest import row_count
-from obscore.products import ARROW_SCHEMA
 from obscore.published import published_column
+from obscore.schema import ARROW_SCHEMA
 from obscore.spatial import cone_search
 from obscore.sphere import angular_distance, polygon_contains, radec_to_xyz, tangent_to_sky
 from obscore.stcs import format_polygons, parse_polygon

@@ -26,7 +26,7 @@ WEB_FREE = [
     "app/factory.py",
     "app/worker.py",
     "app/config.py",
-    "app/parameters.py",
+    "app/dali.py",
     "app/paths.py",
     "app/logging.py",
 ]

@@ -13,17 +13,14 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support.server import ServerProcess
+from tests.support.server import ServerProcess, served
 
 
 @pytest.fixture(scope="module")
 def server(demo_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     env = {"OBSCURA_LOG_FORMAT": "json", "OBSCURA_LOG_LEVEL": "INFO"}
-    process = ServerProcess(demo_url, Path(tmp_path_factory.mktemp("logs")), env=env)
-    try:
+    with served(demo_url, Path(tmp_path_factory.mktemp("logs")), env) as process:
         yield process
-    finally:
-        process.stop()
 
 
 def _lines(text: str) -> list[dict[str, Any]]:

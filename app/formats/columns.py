@@ -15,7 +15,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from app.formats.table import ResultField, arrow_type
+from app.result_table import arrow_type
+from vometa import Field
 
 __all__ = [
     "DATATYPES",
@@ -78,7 +79,7 @@ def parse_arraysize(text: str | None) -> ArraySize:
     return ArraySize(limit=count) if variable else ArraySize(fixed=count)
 
 
-def declared_arraysize(field: ResultField) -> str | None:
+def declared_arraysize(field: Field) -> str | None:
     """The arraysize written for ``field``: ``*`` for a string field declared without one.
 
     A ``char`` field without arraysize is a single character in VOTable; a result column
@@ -90,7 +91,7 @@ def declared_arraysize(field: ResultField) -> str | None:
     return field.arraysize
 
 
-def check_fields(fields: Sequence[ResultField]) -> None:
+def check_fields(fields: Sequence[Field]) -> None:
     """Check that every field has a datatype the writers handle.
 
     Raises
@@ -105,7 +106,7 @@ def check_fields(fields: Sequence[ResultField]) -> None:
             raise ValueError(f"unsupported datatype {field.datatype!r} of field {field.name!r}")
 
 
-def conform(batch: pa.RecordBatch, fields: Sequence[ResultField]) -> list[pa.Array]:
+def conform(batch: pa.RecordBatch, fields: Sequence[Field]) -> list[pa.Array]:
     """The batch's columns, cast where needed to the Arrow type of their field.
 
     Raises

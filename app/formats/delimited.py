@@ -27,8 +27,9 @@ import pyarrow.compute as pc
 
 from app.formats.columns import EMPTY_TEXT, check_fields, joined_bytes, string_bytes
 from app.formats.source import DEFAULT_CHUNK_ROWS, result_chunks
-from app.formats.table import ResultField, ResultTable
 from app.formats.text import text_cells
+from app.result_table import ResultTable
+from vometa import Field
 
 __all__ = ["write_csv", "write_tsv"]
 
@@ -59,7 +60,7 @@ def write_tsv(table: ResultTable) -> Iterator[bytes]:
 
 
 def _rows(
-    table: ResultTable, fields: Sequence[ResultField], separator: str, end: str, clean: _Clean
+    table: ResultTable, fields: Sequence[Field], separator: str, end: str, clean: _Clean
 ) -> Iterator[bytes]:
     between = pa.scalar(separator, pa.string())
     line_end = pa.scalar(end, pa.string())

@@ -49,7 +49,8 @@ from app.formats.columns import (
     string_bytes,
 )
 from app.formats.source import result_chunks
-from app.formats.table import ResultField, ResultTable, arrow_schema
+from app.result_table import ResultTable, arrow_schema
+from vometa import Field
 
 __all__ = ["write_fits"]
 
@@ -90,7 +91,7 @@ class _Stats:
 class _Column:
     """How one field is written: its TFORM, its bytes in a row, its null."""
 
-    field: ResultField
+    field: Field
     size: ArraySize
     tform: str
     dtype: np.dtype
@@ -138,7 +139,7 @@ def write_fits(table: ResultTable, *, spool_bytes: int = 64 * 2**20) -> Iterator
 
 
 def _spool(
-    table: ResultTable, fields: Sequence[ResultField], spool: IO[bytes]
+    table: ResultTable, fields: Sequence[Field], spool: IO[bytes]
 ) -> tuple[int, list[_Stats]]:
     """Copy the result to ``spool`` as an Arrow IPC stream; count and measure it."""
     rows = 0
@@ -163,7 +164,7 @@ def _replay(spool: IO[bytes]) -> Iterator[list[pa.Array]]:
         yield batch.columns
 
 
-def _measure(f: ResultField, array: pa.Array, stats: _Stats) -> None:
+def _measure(f: Field, array: pa.Array, stats: _Stats) -> None:
     size = parse_arraysize(f.arraysize)
     if pa.types.is_string(array.type):
         longest = pc.max(pc.utf8_length(array)).as_py() or 0
@@ -181,7 +182,7 @@ def _measure(f: ResultField, array: pa.Array, stats: _Stats) -> None:
         stats.heap += int(lengths.sum()) * _TYPES[f.datatype][1].itemsize
 
 
-def _column(f: ResultField, stats: _Stats, *, long_heap: bool) -> _Column:
+def _column(f: Field, stats: _Stats, *, long_heap: bool) -> _Column:
     size = parse_arraysize(f.arraysize)
     if f.datatype in ("char", "unicodeChar"):
         width = max(stats.longest, 1)

@@ -3,7 +3,7 @@
 ``pyarrow.parquet.ParquetWriter`` writes into a sink that only collects bytes; after
 each batch (one row group) the collected bytes are yielded, so memory holds one row
 group and the client gets bytes while the query runs. The footer, written at the end,
-carries the schema: Arrow types as in :func:`app.formats.table.arrow_type`, and each
+carries the schema: Arrow types as in :func:`app.result_table.arrow_type`, and each
 field's VOTable metadata (``datatype``, ``arraysize``, ``xtype``, ``unit``, ``ucd``,
 ``utype``, ``description``) as Arrow field metadata. A result cut at MAXREC gets the
 file metadata entry ``QUERY_STATUS: OVERFLOW``.
@@ -24,7 +24,8 @@ import pyarrow.parquet as pq
 from app.faults import ServiceError
 from app.formats.columns import check_fields, declared_arraysize
 from app.formats.source import result_chunks
-from app.formats.table import ResultField, ResultTable, arrow_type
+from app.result_table import ResultTable, arrow_type
+from vometa import Field
 
 __all__ = ["parquet_schema", "write_parquet"]
 
@@ -58,7 +59,7 @@ class _Sink:
         return data
 
 
-def parquet_schema(fields: Sequence[ResultField]) -> pa.Schema:
+def parquet_schema(fields: Sequence[Field]) -> pa.Schema:
     """The Arrow schema of the Parquet file, with the VOTable metadata of each field."""
     columns = []
     for f in fields:

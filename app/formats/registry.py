@@ -18,7 +18,7 @@ from typing import TypeAlias
 from app.formats.delimited import write_csv, write_tsv
 from app.formats.fits import write_fits
 from app.formats.parquet import write_parquet
-from app.formats.table import ResultTable
+from app.result_table import ResultTable
 from app.votable.writer import Info, write_votable
 
 __all__ = [

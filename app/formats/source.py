@@ -7,7 +7,8 @@ from collections.abc import Generator, Sequence
 import pyarrow as pa
 
 from app.formats.columns import conform
-from app.formats.table import ResultField, ResultTable
+from app.result_table import ResultTable
+from vometa import Field
 
 __all__ = ["DEFAULT_CHUNK_ROWS", "result_chunks"]
 
@@ -18,7 +19,7 @@ and every chunk far below Arrow's 2 GiB limit of a binary array."""
 
 
 def result_chunks(
-    table: ResultTable, fields: Sequence[ResultField], chunk_rows: int | None = None
+    table: ResultTable, fields: Sequence[Field], chunk_rows: int | None = None
 ) -> Generator[list[pa.Array], None, None]:
     """The columns of ``table``'s batches, cast to their fields' types, empty batches
     skipped and larger batches sliced to at most ``chunk_rows`` rows.

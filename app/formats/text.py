@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from app.formats.columns import clip_strings, numeric_fill, parse_arraysize
-from app.formats.table import ResultField
+from vometa import Field
 
 __all__ = ["text_cells"]
 
@@ -23,7 +23,7 @@ _PLUS_INF = pa.scalar("+Inf", pa.string())
 _SPACE = pa.scalar(" ", pa.string())
 
 
-def text_cells(array: pa.Array, field: ResultField) -> pa.Array:
+def text_cells(array: pa.Array, field: Field) -> pa.Array:
     """The values of ``array`` (of ``field``'s Arrow type) as a string array.
 
     Strings are cut to a fixed or bounded arraysize, but not escaped: that is up to the
@@ -50,7 +50,7 @@ def _float_text(array: pa.Array) -> pa.Array:
     return pc.if_else(pc.is_inf(array), pc.replace_substring(text, "-inf", "-Inf"), text)
 
 
-def _list_text(array: pa.Array, field: ResultField) -> pa.Array:
+def _list_text(array: pa.Array, field: Field) -> pa.Array:
     values = pc.list_flatten(array)
     fill = numeric_fill(field.datatype)
     if values.null_count:

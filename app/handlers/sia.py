@@ -11,14 +11,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
+from app.dali import DaliParameters
 from app.dependencies.context import RequestContext, context_dependency
-from app.dependencies.parameters import parameters_dependency
+from app.dependencies.request_parameters import parameters_dependency
 from app.factory import row_limits
 from app.faults import NotFoundError
 from app.handlers.disconnect import run_until_disconnect
 from app.handlers.errors import SIA_ERRORS, error_style
 from app.handlers.streaming import stream_response
-from app.parameters import DaliParameters
 from app.paths import SIA_PATH
 from app.services.sia import parse_sia_request
 from app.vosi.sia_capabilities import sia_capabilities_document

@@ -8,14 +8,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import RedirectResponse, Response
 
+from app.dali import DaliParameters
 from app.dependencies.context import RequestContext, context_dependency
-from app.dependencies.parameters import parameters_dependency
+from app.dependencies.request_parameters import parameters_dependency
 from app.factory import row_limits
 from app.faults import NotFoundError
 from app.handlers.disconnect import run_until_disconnect
 from app.handlers.errors import TAP_ERRORS, error_style
 from app.handlers.streaming import stream_response
-from app.parameters import DaliParameters
 from app.paths import TAP_PATH
 from app.services.availability import STARTED
 from app.services.tap_request import parse_tap_request

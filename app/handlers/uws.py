@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response, StreamingResponse
 
+from app.dali import DaliParameters
 from app.dependencies.context import RequestContext, context_dependency
-from app.dependencies.parameters import parameters_dependency
+from app.dependencies.request_parameters import parameters_dependency
 from app.faults import UsageError
 from app.handlers.errors import votable_error_response
-from app.parameters import DaliParameters
 from app.paths import TAP_ASYNC_PATH
 from app.uws.documents import (
     job_document,

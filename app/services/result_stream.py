@@ -28,7 +28,8 @@ import pyarrow as pa
 import structlog
 
 from app.faults import ServiceError
-from app.formats.table import ResultField, ResultTable
+from app.result_table import ResultTable
+from vometa import Field
 
 __all__ = ["GENERIC_FAILURE", "ResultCutError", "ResultStream"]
 
@@ -52,7 +53,7 @@ class _Guarded:
         self._stream = stream
 
     @property
-    def fields(self) -> Sequence[ResultField]:
+    def fields(self) -> Sequence[Field]:
         return self._table.fields
 
     @property

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 import structlog
 
 from adql import AdqlError, ast, format_query
+from app.dali import DaliParameters
 from app.faults import UsageError
 from app.formats.registry import (
     OUTPUT_FORMATS,
@@ -22,8 +23,7 @@ from app.formats.registry import (
     content_type,
     find_format,
 )
-from app.formats.table import ResultTable
-from app.parameters import DaliParameters
+from app.result_table import ResultTable
 from app.services.result_stream import ResultStream
 from app.services.tap import TapService
 from app.services.tap_request import RowLimits, TapRequest, parse_maxrec
@@ -41,6 +41,7 @@ from sia import (
     to_query_tree,
 )
 from sia.parameters import POL_STATES
+from vometa import FieldType
 
 __all__ = ["SIA_STANDARD_ID", "SiaRequest", "SiaService", "parse_sia_request"]
 
@@ -99,14 +100,17 @@ def _input_param(spec: SiaParameter, domain: Domain) -> InputParam:
         datatype, arraysize = "int", None
     else:
         datatype, arraysize = "char", "*"
-    return InputParam(
-        name=spec.name,
-        datatype=datatype,
-        arraysize=arraysize,
+    param_type = FieldType(
+        datatype,
+        arraysize,
         xtype=spec.xtype,
         unit=None if spec.kind is Kind.SHAPE else spec.unit,
         ucd=_UCDS.get(spec.name),
-        description=spec.description,
+    )
+    return InputParam(
+        spec.name,
+        param_type,
+        spec.description,
         options=options,
         minimum=domain.minimum,
         maximum=domain.maximum,
@@ -204,15 +208,14 @@ class SiaService:
         params += [
             InputParam(
                 "MAXREC",
-                "int",
+                FieldType("int"),
                 description=f"Most rows to return (default {limits.default_maxrec:,})",
                 minimum=0,
                 maximum=limits.max_maxrec,
             ),
             InputParam(
                 "RESPONSEFORMAT",
-                "char",
-                "*",
+                FieldType("char", "*"),
                 description="Output format (default VOTable)",
                 options=tuple((f.name, f.mime) for f in OUTPUT_FORMATS),
             ),

@@ -21,11 +21,10 @@ import sqlalchemy as sa
 import structlog
 from typing_extensions import override
 
-from adql import OutputColumn, TranslationContext, compile_query, compile_tree
+from adql import TranslationContext, compile_query, compile_tree
+from app.dali import InlinePart
 from app.faults import UploadError, UsageError
 from app.formats.registry import content_type
-from app.formats.table import ResultField
-from app.parameters import InlinePart
 from app.services.result_stream import ResultStream
 from app.services.tap_request import TapRequest, UploadSpec
 from app.storage.query_cancel import QueryCancel
@@ -39,26 +38,9 @@ from app.storage.uploads import (
 )
 from obscore.catalog import ArchiveCatalog
 
-__all__ = ["TapService", "TapSettings", "result_fields", "url_allowed"]
+__all__ = ["TapService", "TapSettings", "url_allowed"]
 
 log = structlog.get_logger("obscura")
-
-
-def result_fields(columns: Sequence[OutputColumn]) -> list[ResultField]:
-    """The VOTable fields of a bound query's output columns."""
-    return [
-        ResultField(
-            name=c.name,
-            datatype=c.type.datatype,
-            arraysize=c.type.arraysize,
-            xtype=c.type.xtype,
-            unit=c.type.unit,
-            ucd=c.type.ucd,
-            utype=c.type.utype,
-            description=c.description,
-        )
-        for c in columns
-    ]
 
 
 _LOGGED_CHARACTERS = 1000
@@ -196,7 +178,7 @@ class TapService:
         return start_query(
             self._engine,
             statement,
-            result_fields(bound.columns),
+            list(bound.columns),
             maxrec=request.maxrec,
             timeout=timeout,
             deadline=deadline,

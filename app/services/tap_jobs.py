@@ -11,8 +11,8 @@ from app.services.tap import TapService
 from app.services.tap_request import RowLimits, parse_tap_request
 from app.storage.query_cancel import QueryCancel
 from app.uws.models import Job, JobResult
-from app.uws.parameters import job_parameters
 from app.uws.results import ResultStore
+from app.uws.stored_parameters import job_parameters
 
 __all__ = ["RESULT", "TapJobWork"]
 

@@ -10,9 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from adql import ast
+from app.dali import DaliParameters, InlinePart
 from app.faults import UsageError
 from app.formats.registry import OutputFormat, UnknownFormatError, find_format
-from app.parameters import DaliParameters, InlinePart
 
 __all__ = [
     "LANGUAGES",

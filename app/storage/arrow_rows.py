@@ -15,7 +15,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from app.formats.table import ResultField, arrow_schema, arrow_type
+from app.result_table import arrow_schema, arrow_type
+from vometa import Field
 
 __all__ = ["RowConverter"]
 
@@ -56,7 +57,7 @@ def _bool(value: Any) -> bool | None:
     return None if value is None else bool(value)
 
 
-def _slow_path(field: ResultField) -> Callable[[Any], Any]:
+def _slow_path(field: Field) -> Callable[[Any], Any]:
     if field.datatype in ("char", "unicodeChar"):
         return _text
     if field.is_array:
@@ -71,7 +72,7 @@ def _slow_path(field: ResultField) -> Callable[[Any], Any]:
 class RowConverter:
     """Builds Arrow batches for one result's fields."""
 
-    def __init__(self, fields: Sequence[ResultField]) -> None:
+    def __init__(self, fields: Sequence[Field]) -> None:
         self.fields = tuple(fields)
         self.schema = arrow_schema(self.fields)
         self._types = [arrow_type(f) for f in self.fields]

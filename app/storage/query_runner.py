@@ -1,5 +1,5 @@
 """Run a translated query and stream its rows as Arrow batches (a
-:class:`~app.formats.table.ResultTable`), on one database connection held until the
+:class:`~app.result_table.ResultTable`), on one database connection held until the
 stream ends.
 
 Blocking by design: the server calls it from worker threads, so encoding a batch never
@@ -22,10 +22,10 @@ import sqlalchemy as sa
 import structlog
 
 from app.faults import QueryCancelledError, QueryTimeoutError, UsageError
-from app.formats.table import ResultField
 from app.storage.arrow_rows import RowConverter
 from app.storage.query_cancel import QueryCancel
 from obscore.schema import backend_of, schema_translate_map
+from vometa import Field
 
 __all__ = ["BATCH_CELLS", "RunningQuery", "batch_rows", "deadline_check", "start_query"]
 
@@ -137,7 +137,7 @@ class RunningQuery:
         """Rows sent so far."""
 
     @property
-    def fields(self) -> Sequence[ResultField]:
+    def fields(self) -> Sequence[Field]:
         """The result's columns."""
         return self._converter.fields
 
@@ -275,7 +275,7 @@ def _execute(
 def start_query(
     engine: sa.Engine,
     statement: Any,
-    fields: Sequence[ResultField],
+    fields: Sequence[Field],
     *,
     maxrec: int,
     timeout: float,

@@ -28,7 +28,8 @@ from app.faults import UploadError
 from app.storage.query_runner import UPLOAD_SCHEMA, batch_rows
 from app.votable.decoding import InColumn
 from app.votable.reader import ReadLimits, VOTableReader, VOTableReadError
-from obscore.catalog import CatalogColumnRow, CatalogTableRow
+from obscore.catalog import CatalogTableRow
+from vometa import Field
 
 __all__ = [
     "ReadLimits",
@@ -57,7 +58,7 @@ def _published_name(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _catalog_column(column: InColumn) -> tuple[CatalogColumnRow, sa.types.TypeEngine[Any]]:
+def _catalog_column(column: InColumn) -> tuple[Field, sa.types.TypeEngine[Any]]:
     kind = column.kind
     sql_type: sa.types.TypeEngine[Any]
     if kind in ("text", "array"):
@@ -72,14 +73,14 @@ def _catalog_column(column: InColumn) -> tuple[CatalogColumnRow, sa.types.TypeEn
     else:
         datatype, arraysize = column.datatype, None
         sql_type = sa.Integer() if column.datatype == "int" else sa.BigInteger()
-    row = CatalogColumnRow(
+    row = Field.make(
         _published_name(column.name),
         datatype,
         arraysize,
+        column.xtype,
         column.unit,
         column.ucd,
         column.utype,
-        column.xtype,
         column.description,
     )
     return row, sql_type
@@ -111,7 +112,7 @@ def open_upload(
         columns = reader.columns()
     except VOTableReadError as exc:
         raise _refused(name, exc) from None
-    catalog_columns: list[CatalogColumnRow] = []
+    catalog_columns: list[Field] = []
     sql_columns: list[sa.Column[Any]] = []
     seen: set[str] = set()
     for position, column in enumerate(columns, start=1):

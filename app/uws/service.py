@@ -13,15 +13,15 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from app.dali import DaliParameters
 from app.faults import NotFoundError, UsageError
-from app.parameters import DaliParameters
 from app.uws.events import JobEvents
 from app.uws.filters import JobFilter
 from app.uws.models import ExecutionPhase, Job, JobParameter, new_job_id, parse_uws_time
-from app.uws.parameters import store_parts
 from app.uws.results import ResultStore
 from app.uws.runners import JobRunner
 from app.uws.store import JobStore
+from app.uws.stored_parameters import store_parts
 
 __all__ = ["WAIT_MAX_SECONDS", "JobPolicy", "JobService"]
 

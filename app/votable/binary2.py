@@ -40,7 +40,7 @@ from app.formats.columns import (
     parse_arraysize,
     string_bytes,
 )
-from app.formats.table import ResultField
+from vometa import Field
 
 __all__ = ["Base64Stream", "Binary2Encoder"]
 
@@ -72,7 +72,7 @@ _ColumnEncoder: TypeAlias = Callable[[pa.Array], list[_Part]]
 class Binary2Encoder:
     """Encodes batches of a result with these fields as BINARY2 row bytes."""
 
-    def __init__(self, fields: Sequence[ResultField]) -> None:
+    def __init__(self, fields: Sequence[Field]) -> None:
         self._encoders = [_column_encoder(field) for field in fields]
         self._flag_bytes = (len(fields) + 7) // 8
 
@@ -135,7 +135,7 @@ def _pack(run: list[_Fixed], rows: int) -> np.ndarray:
     return records
 
 
-def _column_encoder(field: ResultField) -> _ColumnEncoder:
+def _column_encoder(field: Field) -> _ColumnEncoder:
     size = parse_arraysize(field.arraysize)
     if field.datatype == "char":
         return lambda array: _strings(ascii_only(array), size, unicode=False)

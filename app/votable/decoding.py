@@ -18,6 +18,8 @@ from typing import TypeAlias, cast
 
 import numpy as np
 
+from vometa import Field, FieldType
+
 __all__ = [
     "BinaryRows",
     "InColumn",
@@ -66,20 +68,11 @@ Value: TypeAlias = int | float | str | None
 
 
 @dataclass(frozen=True, slots=True)
-class InColumn:
+class InColumn(Field):
     """One FIELD of an uploaded table."""
 
-    name: str
-    datatype: str
-    arraysize: str | None
-    """None for a scalar."""
-    count: int | None
+    count: int | None = 1
     """Elements per value when fixed (1 for a scalar); None when variable (``*``)."""
-    unit: str | None = None
-    ucd: str | None = None
-    utype: str | None = None
-    xtype: str | None = None
-    description: str | None = None
     null: str | None = None
     """The FIELD's ``VALUES null`` text."""
 
@@ -153,16 +146,15 @@ def make_column(attributes: dict[str, str], *, position: int, max_bytes: int) ->
     count = _count(name, arraysize, max_bytes)
     if datatype == "boolean" and arraysize is not None:
         raise VOTableReadError(f"column {name!r}: uploads cannot hold arrays of booleans")
-    return InColumn(
-        name=name,
-        datatype=datatype,
-        arraysize=arraysize,
-        count=count,
+    column_type = FieldType(
+        datatype,
+        arraysize,
+        xtype=attributes.get("xtype"),
         unit=attributes.get("unit"),
         ucd=attributes.get("ucd"),
         utype=attributes.get("utype"),
-        xtype=attributes.get("xtype"),
     )
+    return InColumn(name, column_type, count=count)
 
 
 # --- TABLEDATA ------------------------------------------------------------------------

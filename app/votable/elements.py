@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from app.formats.columns import declared_arraysize
-from app.formats.table import ResultField
+from vometa import Field
 
 __all__ = [
     "COOSYS_ID",
@@ -79,7 +79,7 @@ _SYSTEMS = {
 }
 
 
-def system_of(field: ResultField) -> str | None:
+def system_of(field: Field) -> str | None:
     """The reference system a field's values are in: ICRS positions and footprints
     (UCD ``pos.eq...`` or ``pos.outline...``), or MJD times (``time.start``/``time.end``/
     ``time.epoch`` in days); None for anything else."""
@@ -92,7 +92,7 @@ def system_of(field: ResultField) -> str | None:
     return None
 
 
-def reference_systems(fields: Sequence[ResultField]) -> str:
+def reference_systems(fields: Sequence[Field]) -> str:
     """The COOSYS and TIMESYS elements the fields refer to (the archive's positions are
     ICRS, its times MJD in UTC)."""
     used = {system_of(f) for f in fields}
@@ -107,7 +107,7 @@ def info_element(name: str, value: str, content: str | None = None) -> str:
     return f"{start}>{escape_text(content)}</INFO>\n"
 
 
-def field_element(field: ResultField) -> str:
+def field_element(field: Field) -> str:
     """The FIELD element describing ``field``."""
     attributes = [
         ("name", field.name),
@@ -126,6 +126,6 @@ def field_element(field: ResultField) -> str:
     return f"<FIELD {text}>\n<DESCRIPTION>{description}</DESCRIPTION>\n</FIELD>\n"
 
 
-def table_start(fields: Sequence[ResultField]) -> str:
+def table_start(fields: Sequence[Field]) -> str:
     """The opening TABLE element and its FIELDs."""
     return "<TABLE>\n" + "".join(field_element(f) for f in fields)

@@ -9,21 +9,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from app.votable.elements import escape_attribute, escape_text
+from vometa import Field
 
 __all__ = ["InputParam", "service_descriptor"]
 
 
 @dataclass(frozen=True, slots=True)
-class InputParam:
-    """One input parameter of the service."""
+class InputParam(Field):
+    """One input parameter of the service: a field, with the values it may take."""
 
-    name: str
-    datatype: str
-    arraysize: str | None = None
-    xtype: str | None = None
-    unit: str | None = None
-    ucd: str | None = None
-    description: str | None = None
     options: tuple[tuple[str, str], ...] = field(default=())
     minimum: float | None = None
     maximum: float | None = None

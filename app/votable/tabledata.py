@@ -22,8 +22,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from app.formats.columns import EMPTY_TEXT, joined_bytes, string_bytes
-from app.formats.table import ResultField
 from app.formats.text import text_cells
+from vometa import Field
 
 __all__ = ["TabledataEncoder", "xml_escaped"]
 
@@ -42,7 +42,7 @@ _ROW_END = pa.scalar("</TD></TR>\n", pa.string())
 class TabledataEncoder:
     """Encodes batches of a result with these fields as TABLEDATA rows."""
 
-    def __init__(self, fields: Sequence[ResultField]) -> None:
+    def __init__(self, fields: Sequence[Field]) -> None:
         self._fields = list(fields)
 
     def encode(self, columns: Sequence[pa.Array]) -> bytes | memoryview:

@@ -21,7 +21,7 @@ import pyarrow as pa
 from app.faults import ServiceError
 from app.formats.columns import check_fields
 from app.formats.source import DEFAULT_CHUNK_ROWS, result_chunks
-from app.formats.table import ResultField, ResultTable
+from app.result_table import ResultTable
 from app.votable.binary2 import Base64Stream, Binary2Encoder
 from app.votable.elements import (
     DOCUMENT_END,
@@ -31,6 +31,7 @@ from app.votable.elements import (
     table_start,
 )
 from app.votable.tabledata import TabledataEncoder
+from vometa import Field
 
 __all__ = ["DEFAULT_CHUNK_ROWS", "Info", "Serialization", "write_votable"]
 
@@ -113,9 +114,7 @@ def write_votable(
     yield end + DOCUMENT_END.encode()
 
 
-def _header(
-    fields: Sequence[ResultField], infos: Sequence[Info], data_start: str, preamble: str
-) -> str:
+def _header(fields: Sequence[Field], infos: Sequence[Info], data_start: str, preamble: str) -> str:
     parts = [document_start(preamble), info_element("QUERY_STATUS", "OK")]
     parts.extend(info_element(name, value, content) for name, value, content in infos)
     parts.extend([reference_systems(fields), table_start(fields), data_start])

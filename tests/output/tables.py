@@ -10,7 +10,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from app.formats.table import ResultField, arrow_schema
+from app.result_table import arrow_schema
+from vometa import Field
 
 __all__ = ["SAMPLE_FIELDS", "SAMPLE_ROWS", "MemoryTable", "make_table"]
 
@@ -24,7 +25,7 @@ class MemoryTable:
     the batches, as a query that fails mid-way would.
     """
 
-    fields: list[ResultField]
+    fields: list[Field]
     data: list[pa.RecordBatch]
     overflow: bool = False
     fail_with: BaseException | None = None
@@ -43,7 +44,7 @@ class MemoryTable:
 
 
 def make_table(
-    fields: Sequence[ResultField],
+    fields: Sequence[Field],
     rows: Sequence[dict[str, Any]],
     *,
     batch_rows: int | None = None,
@@ -61,26 +62,26 @@ def make_table(
 
 
 SAMPLE_FIELDS = [
-    ResultField("id", "long", ucd="meta.id;meta.main", description="Row <number> & key"),
-    ResultField("small", "short"),
-    ResultField("medium", "int"),
-    ResultField("ubyte", "unsignedByte"),
-    ResultField("flag", "boolean"),
-    ResultField("single", "float", unit="mag"),
-    ResultField(
+    Field.make("id", "long", ucd="meta.id;meta.main", description="Row <number> & key"),
+    Field.make("small", "short"),
+    Field.make("medium", "int"),
+    Field.make("ubyte", "unsignedByte"),
+    Field.make("flag", "boolean"),
+    Field.make("single", "float", unit="mag"),
+    Field.make(
         "ra", "double", unit="deg", ucd="pos.eq.ra", utype="obscore:Char.SpatialAxis.Coverage"
     ),
-    ResultField("name", "char", "*", description='Names with "quotes", <tags> & é'),
-    ResultField("band", "char", "8"),
-    ResultField("obs_title", "char", "16*"),
-    ResultField("target", "unicodeChar", "*"),
-    ResultField("code", "unicodeChar", "4"),
-    ResultField("t_start", "char", "*", xtype="timestamp"),
-    ResultField("pos", "double", "2", xtype="point", unit="deg", ucd="pos.eq"),
-    ResultField("circle", "double", "3", xtype="circle", unit="deg"),
-    ResultField("s_region", "double", "*", xtype="polygon", unit="deg", ucd="pos.outline"),
-    ResultField("em_range", "float", "2", xtype="interval", unit="m"),
-    ResultField("pixels", "int", "*"),
+    Field.make("name", "char", "*", description='Names with "quotes", <tags> & é'),
+    Field.make("band", "char", "8"),
+    Field.make("obs_title", "char", "16*"),
+    Field.make("target", "unicodeChar", "*"),
+    Field.make("code", "unicodeChar", "4"),
+    Field.make("t_start", "char", "*", xtype="timestamp"),
+    Field.make("pos", "double", "2", xtype="point", unit="deg", ucd="pos.eq"),
+    Field.make("circle", "double", "3", xtype="circle", unit="deg"),
+    Field.make("s_region", "double", "*", xtype="polygon", unit="deg", ucd="pos.outline"),
+    Field.make("em_range", "float", "2", xtype="interval", unit="m"),
+    Field.make("pixels", "int", "*"),
 ]
 """One field per case: every datatype, fixed/bounded/variable strings, DALI xtypes."""
 

@@ -11,8 +11,8 @@ import pytest
 
 from app.faults import QueryTimeoutError
 from app.formats.delimited import write_csv, write_tsv
-from app.formats.table import ResultField
 from tests.output.tables import SAMPLE_FIELDS, SAMPLE_ROWS, make_table
+from vometa import Field
 
 
 def read_csv(data: bytes) -> list[list[str]]:
@@ -48,7 +48,7 @@ def test_csv_round_trip() -> None:
 
 
 def test_csv_quoting_follows_rfc_4180() -> None:
-    fields = [ResultField("a,b", "char", "*"), ResultField("n", "int")]
+    fields = [Field.make("a,b", "char", "*"), Field.make("n", "int")]
     rows: list[dict[str, Any]] = [
         {"a,b": 'say "hi", ok', "n": 1},
         {"a,b": "", "n": None},

@@ -14,8 +14,8 @@ from astropy.table import Table
 
 from app.faults import QueryTimeoutError
 from app.formats.fits import write_fits
-from app.formats.table import ResultField
 from tests.output.tables import SAMPLE_FIELDS, SAMPLE_ROWS, make_table
+from vometa import Field
 
 
 def open_fits(data: bytes) -> fits.HDUList:
@@ -62,7 +62,7 @@ def test_fits_round_trip(spool_bytes: int) -> None:
 
 
 def test_fits_tnull_avoids_values_in_the_column() -> None:
-    fields = [ResultField("a", "short"), ResultField("b", "short"), ResultField("c", "long")]
+    fields = [Field.make("a", "short"), Field.make("b", "short"), Field.make("c", "long")]
     rows: list[dict[str, Any]] = [
         {"a": 1, "b": -(2**15), "c": 5},
         {"a": None, "b": None, "c": None},
@@ -84,7 +84,7 @@ def test_fits_tnull_avoids_values_in_the_column() -> None:
 
 
 def test_fits_logical_nulls() -> None:
-    fields = [ResultField("flag", "boolean")]
+    fields = [Field.make("flag", "boolean")]
     rows: list[dict[str, Any]] = [{"flag": True}, {"flag": False}, {"flag": None}]
     data = b"".join(write_fits(make_table(fields, rows)))
     hdus = fits.open(io.BytesIO(data), logical_as_bytes=True)
@@ -123,7 +123,7 @@ def test_fits_empty_result() -> None:
 
 
 def test_fits_heap_offsets_span_batches() -> None:
-    fields = [ResultField("i", "int"), ResultField("poly", "double", "*", xtype="polygon")]
+    fields = [Field.make("i", "int"), Field.make("poly", "double", "*", xtype="polygon")]
     rows: list[dict[str, Any]] = [{"i": i, "poly": [float(i)] * (i % 5)} for i in range(23)]
     hdus = open_fits(b"".join(write_fits(make_table(fields, rows, batch_rows=4))))
 

@@ -10,7 +10,7 @@ import pytest
 
 from app.faults import QueryTimeoutError
 from app.formats.parquet import write_parquet
-from app.formats.table import arrow_schema
+from app.result_table import arrow_schema
 from tests.output.tables import SAMPLE_FIELDS, SAMPLE_ROWS, make_table
 
 

@@ -15,7 +15,7 @@ from astropy.io.votable import parse
 
 from app.faults import QueryTimeoutError, ServiceError
 from app.formats.registry import OUTPUT_FORMATS, OutputFormat, find_format
-from app.formats.table import ResultTable
+from app.result_table import ResultTable
 from app.services.result_stream import GENERIC_FAILURE, ResultCutError, ResultStream
 from tests.output.tables import SAMPLE_FIELDS, SAMPLE_ROWS, MemoryTable, make_table
 

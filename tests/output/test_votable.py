@@ -17,10 +17,10 @@ import pytest
 from astropy.io.votable import parse, parse_single_table
 
 from app.faults import QueryTimeoutError
-from app.formats.table import ResultField
 from app.votable import error_document, write_votable
 from app.votable.binary2 import Base64Stream
 from tests.output.tables import SAMPLE_FIELDS, SAMPLE_ROWS, MemoryTable, make_table
+from vometa import Field
 
 SERIALIZATIONS = ("BINARY2", "TABLEDATA")
 NS = {"v": "http://www.ivoa.net/xml/VOTable/v1.3"}
@@ -112,7 +112,7 @@ def test_non_ascii_char_policy() -> None:
 
 
 def test_unicode_char_is_ucs2_and_non_bmp_becomes_question_mark() -> None:
-    fields = [ResultField("u", "unicodeChar", "*"), ResultField("f", "unicodeChar", "3")]
+    fields = [Field.make("u", "unicodeChar", "*"), Field.make("f", "unicodeChar", "3")]
     rows: list[dict[str, Any]] = [{"u": "\u00e9\U0001d11e!", "f": "\u2603"}]
     raw = stream_bytes(document(make_table(fields, rows)))
 
@@ -159,7 +159,7 @@ def test_metadata_round_trips(serialization: str) -> None:
 
 
 def test_char_without_arraysize_is_declared_variable() -> None:
-    fields = [ResultField("s", "char")]
+    fields = [Field.make("s", "char")]
     votable = parse(io.BytesIO(document(make_table(fields, [{"s": "several characters"}]))))
     assert votable.get_first_table().fields[0].arraysize == "*"
     assert votable.get_first_table().array["s"][0] == "several characters"
@@ -169,11 +169,11 @@ def test_binary2_null_flags_and_cells() -> None:
     """Null flags per column (first column = most significant bit); NaN is a value, not
     a null; null cells hold NaN, zero, '?' or a zero count."""
     fields = [
-        ResultField("d", "double"),
-        ResultField("i", "int"),
-        ResultField("b", "boolean"),
-        ResultField("s", "char", "*"),
-        ResultField("p", "double", "*"),
+        Field.make("d", "double"),
+        Field.make("i", "int"),
+        Field.make("b", "boolean"),
+        Field.make("s", "char", "*"),
+        Field.make("p", "double", "*"),
     ]
     rows: list[dict[str, Any]] = [
         {"d": math.nan, "i": 7, "b": True, "s": "", "p": []},
@@ -191,9 +191,9 @@ def test_binary2_null_flags_and_cells() -> None:
 def test_tabledata_cells() -> None:
     """Empty TD for null, NaN spelled NaN, arrays space-separated, XML escaped."""
     fields = [
-        ResultField("d", "double"),
-        ResultField("s", "char", "*"),
-        ResultField("p", "double", "2", xtype="point"),
+        Field.make("d", "double"),
+        Field.make("s", "char", "*"),
+        Field.make("p", "double", "2", xtype="point"),
     ]
     rows: list[dict[str, Any]] = [
         {"d": math.nan, "s": "<&>\r", "p": [1.5, -2.0]},
@@ -331,7 +331,7 @@ def test_closing_the_writer_closes_the_batches() -> None:
 
 
 def test_invalid_arguments_fail_before_anything_is_sent() -> None:
-    table = make_table([ResultField("x", "bit")], [])
+    table = make_table([Field.make("x", "bit")], [])
     with pytest.raises(ValueError, match="unsupported datatype 'bit'"):
         next(write_votable(table))
     with pytest.raises(ValueError, match="serialization"):
@@ -373,13 +373,13 @@ def test_writer_yields_bytes() -> None:
 
 
 def test_batches_with_other_arrow_types_are_cast() -> None:
-    fields = [ResultField("i", "int"), ResultField("s", "char", "*")]
+    fields = [Field.make("i", "int"), Field.make("s", "char", "*")]
 
     class LooseTable:
         overflow = False
 
         @property
-        def fields(self) -> list[ResultField]:
+        def fields(self) -> list[Field]:
             return fields
 
         def batches(self) -> Iterator[pa.RecordBatch]:
@@ -395,11 +395,11 @@ def test_batches_with_other_arrow_types_are_cast() -> None:
 
 def test_positions_and_times_refer_to_their_systems() -> None:
     fields = [
-        ResultField("s_ra", "double", unit="deg", ucd="pos.eq.ra;meta.main"),
-        ResultField("s_region", "char", "*", ucd="pos.outline;obs.field"),
-        ResultField("t_min", "double", unit="d", ucd="time.start;obs.exposure"),
-        ResultField("t_exptime", "double", unit="s", ucd="time.duration;obs.exposure"),
-        ResultField("obs_id", "char", "*", ucd="meta.id"),
+        Field.make("s_ra", "double", unit="deg", ucd="pos.eq.ra;meta.main"),
+        Field.make("s_region", "char", "*", ucd="pos.outline;obs.field"),
+        Field.make("t_min", "double", unit="d", ucd="time.start;obs.exposure"),
+        Field.make("t_exptime", "double", unit="s", ucd="time.duration;obs.exposure"),
+        Field.make("obs_id", "char", "*", ucd="meta.id"),
     ]
     data = document(
         make_table(
@@ -432,7 +432,7 @@ def test_positions_and_times_refer_to_their_systems() -> None:
 
 
 def test_no_systems_without_positions_or_times() -> None:
-    fields = [ResultField("n", "int"), ResultField("t_exptime", "double", unit="s")]
+    fields = [Field.make("n", "int"), Field.make("t_exptime", "double", unit="s")]
     data = document(make_table(fields, [{"n": 1, "t_exptime": 2.0}]), "TABLEDATA")
     assert b"COOSYS" not in data
     assert b"TIMESYS" not in data

@@ -8,11 +8,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.config import Config
-from tests.support.app_client import in_process_client
-from tests.support.server import ServerProcess
+from tests.support.app_client import app_config, in_process_client
+from tests.support.server import ServerProcess, served
 
-BASE_URL = "https://archive.example.org"
 QUERY_PATH = "/api/sia/dp1/query"
 
 
@@ -21,12 +19,7 @@ async def sia_client(
     demo_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client for the application in-process, over the demo data, per backend."""
-    config = Config(
-        database_url=demo_url,
-        data_dir=tmp_path_factory.mktemp("sia"),
-        auto_demo_data=False,
-        base_url=BASE_URL,
-    )
+    config = app_config(demo_url, tmp_path_factory.mktemp("sia"))
     async with in_process_client(config) as client:
         yield client
 
@@ -34,9 +27,5 @@ async def sia_client(
 @pytest.fixture(scope="session")
 def sia_server(demo_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     """``obscura serve`` over the demo data, per backend (SIA at ``{url}/api/sia/dp1``)."""
-    server = ServerProcess(demo_url, Path(tmp_path_factory.mktemp("sia-server")))
-    try:
+    with served(demo_url, Path(tmp_path_factory.mktemp("sia-server"))) as server:
         yield server
-    finally:
-        output = server.stop()
-        assert "Traceback" not in output, output

@@ -29,8 +29,8 @@ from astropy.table import Table
 from app.config import Config
 from app.storage.archive import fill_archive
 from app.storage.database import create_sync_engine
-from tests.sia.conftest import BASE_URL, QUERY_PATH
-from tests.support.app_client import in_process_client
+from tests.sia.conftest import QUERY_PATH
+from tests.support.app_client import BASE_URL, in_process_client
 
 VOT = "{http://www.ivoa.net/xml/VOTable/v1.3}"
 Pairs = Sequence[tuple[str, str]]

@@ -13,7 +13,8 @@ import pytest
 from astropy.io.votable import parse
 
 from sia import SIA_PARAMETERS
-from tests.sia.conftest import BASE_URL, QUERY_PATH
+from tests.sia.conftest import QUERY_PATH
+from tests.support.app_client import BASE_URL
 
 NS = {"v": "http://www.ivoa.net/xml/VOTable/v1.3"}
 SIA_QUERY = "ivo://ivoa.net/std/SIA#query-2.0"

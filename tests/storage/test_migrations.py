@@ -52,8 +52,7 @@ from app.uws.store import JobStore
 from app.uws.tables import create_job_tables, job_table
 from obscore.catalog import published_catalog
 from obscore.explain import query_plan
-from obscore.products import ARROW_SCHEMA
-from obscore.schema import backend_of, build_schema
+from obscore.schema import ARROW_SCHEMA, backend_of, build_schema
 from tests.conftest import BACKENDS
 from tests.support.pgcluster import PostgresCluster
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
 
 import httpx
 from asgi_lifespan import LifespanManager
@@ -11,7 +13,21 @@ from asgi_lifespan import LifespanManager
 from app.config import Config
 from app.main import create_app
 
-__all__ = ["in_process_client"]
+__all__ = ["BASE_URL", "app_config", "in_process_client"]
+
+BASE_URL = "https://archive.example.org"
+"""The public URL the in-process applications write into their links."""
+
+
+def app_config(database_url: str, data_dir: Path, **settings: Any) -> Config:
+    """A configuration for a test application over an existing archive."""
+    return Config(
+        database_url=database_url,
+        data_dir=data_dir,
+        auto_demo_data=False,
+        base_url=BASE_URL,
+        **settings,
+    )
 
 
 @asynccontextmanager

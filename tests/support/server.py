@@ -9,12 +9,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 
-__all__ = ["ServerProcess", "WorkerProcess", "free_port", "obscura_environment"]
+__all__ = ["ServerProcess", "WorkerProcess", "free_port", "obscura_environment", "served"]
 
 
 def free_port() -> int:
@@ -140,3 +141,16 @@ class ServerProcess:
             self.process.wait()
         self._log_file.close()
         return self._log.read_text()
+
+
+@contextmanager
+def served(
+    database_url: str, data_dir: Path, env: Mapping[str, str] | None = None
+) -> Iterator[ServerProcess]:
+    """A server for the block; on leaving, its log must hold no traceback."""
+    server = ServerProcess(database_url, data_dir, env=env)
+    try:
+        yield server
+    finally:
+        output = server.stop()
+        assert "Traceback" not in output, output

@@ -8,11 +8,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.config import Config
-from tests.support.app_client import in_process_client
-from tests.support.server import ServerProcess
-
-BASE_URL = "https://archive.example.org"
+from tests.support.app_client import app_config, in_process_client
+from tests.support.server import ServerProcess, served
 
 
 @pytest.fixture(scope="session")
@@ -20,13 +17,8 @@ async def tap_client(
     demo_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client for the application in-process, over the demo data, per backend."""
-    config = Config(
-        database_url=demo_url,
-        data_dir=tmp_path_factory.mktemp("tap"),
-        auto_demo_data=False,
-        base_url=BASE_URL,
-        sync_timeout=3,
-        upload_limit_bytes=200_000,
+    config = app_config(
+        demo_url, tmp_path_factory.mktemp("tap"), sync_timeout=3, upload_limit_bytes=200_000
     )
     async with in_process_client(config) as client:
         yield client
@@ -41,9 +33,5 @@ def tap_server(demo_url: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
         "OBSCURA_UPLOAD_URL_ENABLED": "true",
         "OBSCURA_UPLOAD_URL_ALLOW": '["http://127.0.0.1:{port}/api/tap/"]',
     }
-    server = ServerProcess(demo_url, Path(tmp_path_factory.mktemp("server")), env=env)
-    try:
+    with served(demo_url, Path(tmp_path_factory.mktemp("server")), env) as server:
         yield server
-    finally:
-        output = server.stop()
-        assert "Traceback" not in output, output

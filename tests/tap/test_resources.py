@@ -10,7 +10,7 @@ import pytest
 from astropy.io.votable import parse_single_table
 
 from app.vosi import EXAMPLES, Example
-from tests.tap.conftest import BASE_URL
+from tests.support.app_client import BASE_URL
 
 CAPABILITIES = "{http://www.ivoa.net/xml/VOSICapabilities/v1.0}capabilities"
 AVAILABILITY = "{http://www.ivoa.net/xml/VOSIAvailability/v1.0}"

@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from app.formats.registry import OUTPUT_FORMATS
-from tests.support.server import ServerProcess
+from tests.support.server import ServerProcess, served
 
 # The first rows come at once; the whole result would take far longer than the limit.
 QUERY = (
@@ -34,11 +34,8 @@ LIMIT = "time limit of 2 s"
 @pytest.fixture(scope="module")
 def server(demo_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     env = {"OBSCURA_SYNC_TIMEOUT": "2", "OBSCURA_LOG_LEVEL": "INFO"}
-    process = ServerProcess(demo_url, Path(tmp_path_factory.mktemp("cut")), env=env)
-    try:
+    with served(demo_url, Path(tmp_path_factory.mktemp("cut")), env) as process:
         yield process
-    finally:
-        process.stop()
 
 
 def _fetch(server: ServerProcess, fmt: str) -> tuple[int, bytes, bool]:

@@ -23,9 +23,7 @@ import httpx
 import pytest
 from astropy.io.votable import parse_single_table
 
-from app.config import Config
-from tests.support.app_client import in_process_client
-from tests.tap.conftest import BASE_URL
+from tests.support.app_client import BASE_URL, app_config, in_process_client
 
 VOT = "{http://www.ivoa.net/xml/VOTable/v1.3}"
 SECRET = b"obscura-upload-secret-4b1d"
@@ -189,12 +187,7 @@ async def default_client(
     demo_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[httpx.AsyncClient]:
     """The application with the default upload limits, per backend."""
-    config = Config(
-        database_url=demo_url,
-        data_dir=tmp_path_factory.mktemp("upload-defaults"),
-        auto_demo_data=False,
-        base_url=BASE_URL,
-    )
+    config = app_config(demo_url, tmp_path_factory.mktemp("upload-defaults"))
     async with in_process_client(config) as client:
         yield client
 
@@ -219,11 +212,9 @@ async def small_limits_client(
     demo_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[httpx.AsyncClient]:
     """The application with small upload limits, per backend."""
-    config = Config(
-        database_url=demo_url,
-        data_dir=tmp_path_factory.mktemp("upload-limits"),
-        auto_demo_data=False,
-        base_url=BASE_URL,
+    config = app_config(
+        demo_url,
+        tmp_path_factory.mktemp("upload-limits"),
         sync_timeout=2,
         upload_limit_bytes=100_000,
         upload_max_rows=50,

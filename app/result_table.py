@@ -1,7 +1,9 @@
-"""A query result as the output writers see it: field metadata and a stream of Arrow batches.
+"""A query result as the output writers see it: field metadata (:class:`vometa.Field`)
+and a stream of Arrow batches.
 
-The writers (VOTable, CSV, TSV, FITS, Parquet) never touch the database; the query runner
-never knows the output format. This module is the contract between them.
+The writers (``app/formats``, ``app/votable``) never touch the database; the query runner
+(``app/storage``) never knows the output format. This module is the contract between
+them, beside both.
 
 Arrow types by VOTable field (see :func:`arrow_type`):
 
@@ -15,35 +17,13 @@ Arrow types by VOTable field (see :func:`arrow_type`):
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Protocol
 
 import pyarrow as pa
 
-__all__ = ["ResultField", "ResultTable", "arrow_schema", "arrow_type"]
+from vometa import Field
 
-
-@dataclass(frozen=True, slots=True)
-class ResultField:
-    """One output column, with the metadata a VOTable FIELD carries."""
-
-    name: str
-    datatype: str
-    """VOTable datatype: char, unicodeChar, boolean, short, int, long, float, double."""
-    arraysize: str | None = None
-    xtype: str | None = None
-    unit: str | None = None
-    ucd: str | None = None
-    utype: str | None = None
-    description: str | None = None
-
-    @property
-    def is_array(self) -> bool:
-        """A numeric array (a DALI point, circle, polygon or interval, or a vector)."""
-        return self.datatype not in ("char", "unicodeChar") and self.arraysize not in (
-            None,
-            "1",
-        )
+__all__ = ["ResultTable", "arrow_schema", "arrow_type"]
 
 
 _SCALARS: dict[str, pa.DataType] = {
@@ -57,7 +37,7 @@ _SCALARS: dict[str, pa.DataType] = {
 }
 
 
-def arrow_type(field: ResultField) -> pa.DataType:
+def arrow_type(field: Field) -> pa.DataType:
     """The Arrow type of the field's values in a result batch."""
     if field.datatype in ("char", "unicodeChar"):
         return pa.string()
@@ -68,7 +48,7 @@ def arrow_type(field: ResultField) -> pa.DataType:
     return scalar
 
 
-def arrow_schema(fields: Sequence[ResultField]) -> pa.Schema:
+def arrow_schema(fields: Sequence[Field]) -> pa.Schema:
     """The schema of every batch of a result with these fields."""
     return pa.schema([pa.field(f.name, arrow_type(f)) for f in fields])
 
@@ -87,7 +67,7 @@ class ResultTable(Protocol):
     """
 
     @property
-    def fields(self) -> Sequence[ResultField]: ...
+    def fields(self) -> Sequence[Field]: ...
 
     def batches(self) -> Iterator[pa.RecordBatch]: ...
 

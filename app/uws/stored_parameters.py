@@ -7,8 +7,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterator
 
+from app.dali import DaliParameters, InlinePart
 from app.faults import ServiceError
-from app.parameters import DaliParameters, InlinePart
 from app.uws.models import Job, JobParameter
 from app.uws.results import ResultStore
 

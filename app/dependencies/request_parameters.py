@@ -14,8 +14,8 @@ from typing import BinaryIO
 from fastapi import Request
 from starlette.datastructures import UploadFile
 
+from app.dali import DaliParameters, InlinePart
 from app.faults import UploadError
-from app.parameters import DaliParameters, InlinePart
 
 __all__ = ["parameters_dependency"]
 

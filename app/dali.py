@@ -1,6 +1,6 @@
 """DALI request parameters as the services see them: values by case-insensitive name, and
 the multipart file parts an UPLOAD may refer to (built by
-:func:`app.dependencies.parameters.parameters_dependency`)."""
+:func:`app.dependencies.request_parameters.parameters_dependency`)."""
 
 from __future__ import annotations
 
