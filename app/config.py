@@ -12,25 +12,20 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["Config", "async_database_url", "sync_database_url"]
+__all__ = ["Config", "sync_database_url"]
 
 _DEFAULT_DATA_DIR = Path("data")
 
 
-def async_database_url(url: str) -> str:
-    """The URL with an asyncio driver (aiosqlite or psycopg)."""
-    if url.startswith(("sqlite://", "sqlite+pysqlite://")):
-        return "sqlite+aiosqlite://" + url.split("://", 1)[1]
-    if url.startswith(("postgresql://", "postgres://", "postgresql+psycopg2://")):
-        return "postgresql+psycopg://" + url.split("://", 1)[1]
-    return url
-
-
 def sync_database_url(url: str) -> str:
-    """The URL with a blocking driver (sqlite3 or psycopg), for the command line tools."""
+    """The URL with the drivers the service uses: sqlite3, or psycopg 3 (any other
+    PostgreSQL or SQLite driver named in it, such as the ``aiosqlite`` of older
+    configurations, is replaced)."""
     if url.startswith("sqlite"):
         return "sqlite://" + url.split("://", 1)[1]
-    return async_database_url(url)
+    if url.startswith(("postgresql", "postgres://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
 
 
 class Config(BaseSettings):
@@ -51,7 +46,7 @@ class Config(BaseSettings):
         Field(
             title="Database URL",
             description=(
-                "SQLAlchemy URL: sqlite+aiosqlite:///path (default: obscura.db in the "
+                "SQLAlchemy URL: sqlite:///path (default: obscura.db in the "
                 "data directory) or postgresql+psycopg://user:pass@host/db."
             ),
         ),
@@ -283,7 +278,7 @@ class Config(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _normalise_url(cls, value: str) -> str:
-        return async_database_url(value) if value else value
+        return sync_database_url(value) if value else value
 
     @model_validator(mode="after")
     def _queue_needs_postgres(self) -> Config:
@@ -301,7 +296,7 @@ class Config(BaseSettings):
 
     @property
     def effective_database_url(self) -> str:
-        """The async database URL, defaulting to a SQLite file in the data directory."""
+        """The database URL, defaulting to a SQLite file in the data directory."""
         if self.database_url:
             return self.database_url
-        return f"sqlite+aiosqlite:///{(self.data_dir / 'obscura.db').resolve()}"
+        return f"sqlite:///{(self.data_dir / 'obscura.db').resolve()}"

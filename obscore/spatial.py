@@ -51,7 +51,7 @@ class _FunctionRegistry(Protocol):
 def register_sqlite_functions(connection: _FunctionRegistry) -> None:
     """Register the spherical-geometry SQL functions on a SQLite connection.
 
-    Works on a ``sqlite3`` connection and on SQLAlchemy's aiosqlite adapter alike.
+    Works on a ``sqlite3`` connection.
     """
     connection.create_function(
         SQLITE_DISTANCE_FUNCTION, 4, angular_distance_deg, deterministic=True
