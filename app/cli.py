@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
@@ -50,7 +51,7 @@ def _demo_data(config: Config, args: argparse.Namespace) -> int:
     try:
         if args.if_empty and count_rows(engine) > 0:
             print("ivoa.ObsCore already holds rows; leaving them as they are")
-            return 0
+            return _demo_pixels(config, engine, args.pixels, args.pixels_limit)
         if args.survey_rows:
             tables = generate_survey(args.survey_rows, seed=args.seed or 2026)
             total, label = args.survey_rows, "generating survey"
@@ -60,20 +61,59 @@ def _demo_data(config: Config, args: argparse.Namespace) -> int:
         rows = fill_archive(
             engine, tables, replace=True, total=total, description=label, progress=True
         )
+        print(f"ivoa.ObsCore now holds {rows:,} rows")
+        return _demo_pixels(config, engine, args.pixels, args.pixels_limit)
     finally:
         engine.dispose()
-    print(f"ivoa.ObsCore now holds {rows:,} rows")
+
+
+def _demo_pixels(config: Config, engine: Any, subtypes: str | None, limit: int | None) -> int:
+    """Make the demo rows' files ahead of their first request (``--pixels``)."""
+    if not subtypes:
+        return 0
+    import sqlalchemy as sa
+    from tqdm import tqdm
+
+    from app.factory import write_demo_product
+    from app.services.datasets import DatasetService
+    from app.storage.database import archive_schema
+    from obscore.demo import DEMO_FILE_SCHEME
+    from pixels.file_cache import FileCache
+
+    schema = archive_schema(engine)
+    obscore, files = schema.obscore, schema.files
+    query = (
+        sa.select(obscore.c.obs_publisher_did)
+        .join(files, files.c.obs_publisher_did == obscore.c.obs_publisher_did)
+        .where(files.c.file_url.startswith(f"{DEMO_FILE_SCHEME}:"))
+        .order_by(obscore.c.obscore_id)
+    )
+    if subtypes != "all":
+        wanted = [f"lsst.{name.strip()}" for name in subtypes.split(",") if name.strip()]
+        query = query.where(obscore.c.dataproduct_subtype.in_(wanted))
+    if limit is not None:
+        query = query.limit(limit)
+    with engine.connect() as conn:
+        dids = list(conn.execute(query).scalars())
+    cache = FileCache(config.pixel_cache_location, cap_bytes=config.pixel_cache_bytes)
+    service = DatasetService(
+        engine=engine, schema=schema, cache=cache, write_product=write_demo_product
+    )
+    made = 0
+    for did in tqdm(dids, desc="making demo files", unit=" files"):
+        made += service.file(service.get(did)).size
+    print(f"{len(dids):,} demo files ready in {cache.root} ({made / 1e9:.1f} GB)")
     return 0
 
 
 def _load(config: Config, args: argparse.Namespace) -> int:
-    from app.storage.archive import fill_archive
+    from app.storage.archive import check_files, fill_archive
     from app.storage.database import create_sync_engine
     from obscore.loader import LoadError, read_rows
 
     engine = create_sync_engine(config.effective_database_url)
     try:
-        rows = read_rows(Path(args.file))
+        rows = check_files(read_rows(Path(args.file)))
         written = fill_archive(engine, [rows], replace=args.replace, total=rows.num_rows)
     except LoadError as exc:
         print(f"obscura load: {args.file}: {exc}. Nothing was loaded.", file=sys.stderr)
@@ -130,8 +170,16 @@ def _parser() -> argparse.ArgumentParser:
         help="instead, generate a synthetic survey of at least N rows",
     )
     demo.add_argument(
-        "--if-empty", action="store_true", help="do nothing if the archive already holds rows"
+        "--if-empty", action="store_true", help="keep the rows if the archive already holds some"
     )
+    demo.add_argument(
+        "--pixels",
+        default=None,
+        metavar="SUBTYPES",
+        help="also make the demo files ahead of time: 'all', or product subtypes such as "
+        "visit_image,deep_coadd (otherwise each is made on its first request)",
+    )
+    demo.add_argument("--pixels-limit", type=int, default=None, help="make at most this many files")
     demo.set_defaults(run=_demo_data)
     load = commands.add_parser("load", help="load ObsCore rows from CSV, Parquet or VOTable")
     load.add_argument("file")

@@ -172,6 +172,33 @@ class Config(BaseSettings):
         ),
     ] = []
 
+    pixel_cache_bytes: Annotated[
+        int,
+        Field(
+            title="Pixel cache size",
+            description=(
+                "Bytes of made files (demo images, previews, thumbnails) kept under the data "
+                "directory's pixels/; past it, the least recently used go first."
+            ),
+            ge=1,
+        ),
+    ] = 20 * 1024**3
+    pixel_cache_dir: Annotated[
+        Path | None,
+        Field(
+            title="Pixel cache directory",
+            description="Where made files are kept (default: pixels/ in the data directory).",
+        ),
+    ] = None
+    datalink_max_ids: Annotated[
+        int,
+        Field(
+            title="DataLink IDs per request",
+            description="IDs one links request answers; more are left out (OVERFLOW).",
+            ge=1,
+        ),
+    ] = 100
+
     sia_collection: Annotated[
         str,
         Field(
@@ -288,6 +315,11 @@ class Config(BaseSettings):
                 "lives in the archive's database"
             )
         return self
+
+    @property
+    def pixel_cache_location(self) -> Path:
+        """Where made files (demo images, previews) are kept."""
+        return self.pixel_cache_dir or self.data_dir / "pixels"
 
     @property
     def result_location(self) -> str:

@@ -6,7 +6,9 @@ it out.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -14,6 +16,8 @@ from app.config import Config
 from app.paths import TAP_ASYNC_PATH
 from app.services.archive import ArchiveService
 from app.services.availability import AvailabilityService
+from app.services.datalink import DatalinkService
+from app.services.datasets import DatasetService
 from app.services.sia import SiaService
 from app.services.tap import TapService, TapSettings
 from app.services.tap_description import TapDescriptionService
@@ -40,6 +44,7 @@ __all__ = [
     "create_tap_service",
     "row_limits",
     "tap_settings",
+    "write_demo_product",
 ]
 
 
@@ -100,6 +105,13 @@ def create_job_executor(
     )
 
 
+def write_demo_product(row: Mapping[str, Any], path: Path, seed: int) -> None:
+    """Write a demo row's FITS file (the ``pixels`` generator, loaded when first needed)."""
+    from pixels import write_product  # the generator is loaded when first needed
+
+    write_product(row, path, seed=seed)
+
+
 class Factory:
     """Builds services for one request from the process's resources."""
 
@@ -142,6 +154,22 @@ class Factory:
                 lifetime_seconds=config.job_lifetime_seconds,
             ),
             owner=owner,
+        )
+
+    def create_dataset_service(self) -> DatasetService:
+        """The archive's datasets: rows by ID, files, previews."""
+        r = self._resources
+        return DatasetService(
+            engine=r.engine, schema=r.schema, cache=r.file_cache, write_product=write_demo_product
+        )
+
+    def create_datalink_service(self) -> DatalinkService:
+        """DataLink links documents."""
+        return DatalinkService(
+            datasets=self.create_dataset_service(),
+            schema=self._resources.schema,
+            base_url=self._config.base_url,
+            max_ids=self._config.datalink_max_ids,
         )
 
     def create_tap_description_service(self) -> TapDescriptionService:

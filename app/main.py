@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from app.body_limit import BODY_ALLOWANCE_BYTES, BodyLimitMiddleware
 from app.config import Config
-from app.handlers import root, sia, tap, uws
+from app.handlers import datalink, root, sia, tap, uws
 from app.handlers.errors import install_error_handlers
 from app.request_log import RequestLogMiddleware
 from app.resources import open_resources
@@ -77,4 +77,5 @@ def create_app(config: Config | None = None) -> FastAPI:
     app.include_router(tap.router)
     app.include_router(uws.router)
     app.include_router(sia.router)
+    app.include_router(datalink.router)
     return app

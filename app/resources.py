@@ -37,6 +37,7 @@ from app.uws.sweeper import JobSweeper, recover_after_restart
 from app.uws.task_queue import ensure_queue_schema, queue_app
 from obscore.catalog import ArchiveCatalog, load_catalog
 from obscore.schema import ArchiveSchema
+from pixels.file_cache import FileCache
 
 __all__ = ["Resources", "open_resources"]
 
@@ -64,6 +65,8 @@ class Resources:
     """Requests reading uploaded tables at once."""
     health_limiter: anyio.CapacityLimiter
     """Availability checks at once (a thread each, apart from the queries')."""
+    file_cache: FileCache
+    """Made files: demo images, previews, thumbnails."""
 
 
 def _load_catalog(engine: sa.Engine, schema: ArchiveSchema) -> ArchiveCatalog:
@@ -118,6 +121,9 @@ async def open_resources(
                 runner=runner,
                 upload_limiter=anyio.CapacityLimiter(config.upload_concurrency),
                 health_limiter=anyio.CapacityLimiter(2),
+                file_cache=FileCache(
+                    config.pixel_cache_location, cap_bytes=config.pixel_cache_bytes
+                ),
             )
     finally:
         await asyncio.to_thread(engine.dispose)

@@ -22,11 +22,14 @@ import numpy as np
 import pyarrow as pa
 
 from obscore import products
+from obscore.loader import FILE_URL
 from obscore.products import BAND_NAMES, Exposures
 from obscore.skymap import SKYMAP_NAME, RingsSkyMap
 from obscore.sphere import tangent_to_sky
 
-__all__ = ["DP1_COUNTS", "FIELDS", "Field", "generate_dp1"]
+__all__ = ["DEMO_FILE_SCHEME", "DP1_COUNTS", "FIELDS", "Field", "demo_file_url", "generate_dp1"]
+
+DEMO_FILE_SCHEME = "demo"
 
 DP1_COUNTS = {
     "lsst.raw": 16_125,
@@ -282,10 +285,22 @@ def _coadds(
 
 
 def generate_dp1(seed: int = 1786) -> Iterator[pa.Table]:
-    """Yield the demo's ObsCore rows as Arrow tables, one per product type.
+    """Yield the demo's ObsCore rows as Arrow tables, one per product type, each with a
+    ``file_url`` column beside ObsCore's: ``demo:SEED``, a file the ``pixels`` library
+    makes from the row when it is first asked for.
 
     The same seed always gives the same rows.
     """
+    for table in _dp1_rows(seed):
+        yield table.append_column(FILE_URL, pa.array([demo_file_url(seed)] * table.num_rows))
+
+
+def demo_file_url(seed: int) -> str:
+    """Where the demo's rows say their files are: made on demand from the row and seed."""
+    return f"{DEMO_FILE_SCHEME}:{seed}"
+
+
+def _dp1_rows(seed: int) -> Iterator[pa.Table]:
     rng = np.random.default_rng(seed)
     exposures, is_visit = _schedule(rng)
     n = len(exposures)

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import sqlalchemy as sa
 
-from obscore.loader import LoadError
+from obscore.loader import FILE_SIZE, FILE_URL, LoadError
 from obscore.schema import ARROW_SCHEMA, RTREE_TABLE, ArchiveSchema
 from obscore.sphere import footprint_box, radec_to_xyz
 from obscore.stcs import parse_polygon
@@ -52,20 +52,24 @@ def row_count(conn: sa.Connection, schema: ArchiveSchema) -> int:
 
 
 def clear_rows(conn: sa.Connection, schema: ArchiveSchema) -> None:
-    """Delete every ObsCore row (and, on SQLite, every R*Tree box)."""
+    """Delete every ObsCore row with its file location (and, on SQLite, its R*Tree box)."""
     if schema.backend == "sqlite":
         conn.exec_driver_sql(f"DELETE FROM {RTREE_TABLE}")
     conn.execute(sa.delete(schema.obscore))
+    conn.execute(sa.delete(schema.files))
 
 
 def append_rows(conn: sa.Connection, schema: ArchiveSchema, rows: pa.Table) -> int:
-    """Insert ``rows`` (with :data:`~obscore.schema.ARROW_SCHEMA`'s columns) into ObsCore.
+    """Insert ``rows`` (with :data:`~obscore.schema.ARROW_SCHEMA`'s columns) into ObsCore,
+    and where they have a :data:`FILE_URL` (and :data:`FILE_SIZE`), their file locations.
 
     Returns
     -------
     int
         The number of rows inserted.
     """
+    if FILE_URL in rows.column_names:
+        _insert_files(conn, schema, rows)
     rows = rows.select(ARROW_SCHEMA.names).cast(ARROW_SCHEMA)
     if rows.num_rows == 0:
         return 0
@@ -74,6 +78,23 @@ def append_rows(conn: sa.Connection, schema: ArchiveSchema, rows: pa.Table) -> i
     else:
         _insert_sqlite(conn, schema, rows)
     return int(rows.num_rows)
+
+
+def _insert_files(conn: sa.Connection, schema: ArchiveSchema, rows: pa.Table) -> None:
+    dids = rows.column("obs_publisher_did").to_pylist()
+    urls = rows.column(FILE_URL).to_pylist()
+    sizes = (
+        rows.column(FILE_SIZE).to_pylist()
+        if FILE_SIZE in rows.column_names
+        else [None] * rows.num_rows
+    )
+    values = [
+        {"obs_publisher_did": did, "file_url": url, "size": size}
+        for did, url, size in zip(dids, urls, sizes, strict=True)
+        if url is not None
+    ]
+    if values:
+        conn.execute(sa.insert(schema.files), values)
 
 
 def check_new_dids(conn: sa.Connection, schema: ArchiveSchema, rows: pa.Table) -> None:

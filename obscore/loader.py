@@ -22,7 +22,14 @@ from obscore.columns import OBSCORE_COLUMNS, ColumnSpec
 from obscore.schema import ARROW_SCHEMA, sql_name
 from obscore.stcs import StcsError, parse_polygon
 
-__all__ = ["FORMATS", "LoadError", "read_rows"]
+__all__ = ["FILE_SIZE", "FILE_URL", "FORMATS", "LoadError", "read_rows"]
+
+FILE_URL = "file_url"
+"""The optional column, beside ObsCore's, naming where each row's file lives (a local path
+or an fsspec URL); it is stored apart, never published."""
+FILE_SIZE = "file_size"
+"""Bytes of each row's file, when known (set by the loading command after checking the
+files, or by nothing: the service measures it on first access)."""
 
 FORMATS = {
     ".csv": "csv",
@@ -131,7 +138,7 @@ def _read_votable(path: Path) -> pa.Table:
 
 def check_rows(raw: pa.Table) -> pa.Table:
     """Convert and check a table of ObsCore rows (see :func:`read_rows`)."""
-    known = {sql_name(c.name) for c in OBSCORE_COLUMNS}
+    known = {sql_name(c.name) for c in OBSCORE_COLUMNS} | {FILE_URL}
     unknown = [name for name in raw.column_names if name not in known]
     if unknown:
         raise LoadError(
@@ -149,7 +156,11 @@ def check_rows(raw: pa.Table) -> pa.Table:
         column = _convert(raw.column(name), target, name)
         _check(column, spec)
         arrays.append(column)
-    return pa.Table.from_arrays(arrays, schema=ARROW_SCHEMA)
+    checked = pa.Table.from_arrays(arrays, schema=ARROW_SCHEMA)
+    if FILE_URL in raw.column_names:
+        urls = _convert(raw.column(FILE_URL), pa.string(), FILE_URL)
+        checked = checked.append_column(FILE_URL, urls)
+    return checked
 
 
 def _first(mask: pa.ChunkedArray | pa.Array) -> int | None:

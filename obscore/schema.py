@@ -28,6 +28,7 @@ from obscore.tap_schema import TAP_SCHEMA_TABLES, TableSpec, published_tables
 
 __all__ = [
     "ARROW_SCHEMA",
+    "FILES_TABLE",
     "HIDDEN_SCHEMA",
     "POLYGON_CENTROID_FUNCTION",
     "RTREE_TABLE",
@@ -47,6 +48,7 @@ HIDDEN_SCHEMA = "obscura"
 """PostgreSQL schema for helper functions and internal tables; TAP never publishes it."""
 
 RTREE_TABLE = "obscore_rtree"
+FILES_TABLE = "obscore_file"
 
 _BTREE_COLUMNS = (
     "obs_id",
@@ -168,6 +170,9 @@ class ArchiveSchema:
     rtree: sa.Table | None
     """SQLite only: the R*Tree of footprint boxes (a virtual table, created by DDL)."""
 
+    files: sa.Table
+    """Where each dataset's file lives (hidden: TAP does not publish it)."""
+
     @property
     def published(self) -> dict[str, sa.Table]:
         """Every published table by its qualified TAP name (``ivoa.ObsCore``...)."""
@@ -267,6 +272,20 @@ def build_schema(backend: Backend) -> ArchiveSchema:
         t.name: sa.Table(t.name, metadata, *_columns(t), schema="tap_schema")
         for t in TAP_SCHEMA_TABLES
     }
+    files = sa.Table(
+        FILES_TABLE,
+        metadata,
+        sa.Column("obs_publisher_did", sa.Text, primary_key=True),
+        sa.Column(
+            "file_url",
+            sa.Text,
+            nullable=False,
+            comment="local path, fsspec URL, or demo:SEED for a generated demo file",
+        ),
+        sa.Column("size", sa.BigInteger, comment="bytes, once known"),
+        sa.Column("checksum", sa.String(80), comment="sha256:HEX, once known"),
+        schema=HIDDEN_SCHEMA,
+    )
 
     rtree = None
     if backend == "sqlite":
@@ -293,4 +312,4 @@ def build_schema(backend: Backend) -> ArchiveSchema:
                 f"BEGIN DELETE FROM {RTREE_TABLE} WHERE id = old.obscore_id; END"
             ),
         )
-    return ArchiveSchema(backend, metadata, obscore, tap, rtree)
+    return ArchiveSchema(backend, metadata, obscore, tap, rtree, files)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install what the test suite needs from Debian, if it is missing:
-# the PostgreSQL server binaries, the pgSphere extension and STILTS (taplint, votlint). Never skips silently:
+# the PostgreSQL server binaries, the pgSphere extension, STILTS (taplint, votlint,
+# datalinklint) and Chromium (the browser tests drive it with Playwright). Never skips silently:
 # if something cannot be installed, this fails and so does `make test`.
 set -euo pipefail
 
@@ -17,6 +18,10 @@ fi
 
 if ! command -v stilts >/dev/null 2>&1; then
   need+=(stilts)
+fi
+
+if ! command -v chromium >/dev/null 2>&1; then
+  need+=(chromium)
 fi
 
 if [ ${#need[@]} -eq 0 ]; then

@@ -172,3 +172,63 @@ def test_cli_refuses_rows_already_in_the_archive(
     result = _obscura(empty_url, "load", "--replace", str(overlap))
     assert result.returncode == 0, result.stderr
     assert _fingerprint(empty_url)[0] == 11
+
+
+def _files(url: str) -> list[tuple[str, str, int | None]]:
+    from app.storage.database import create_sync_engine
+
+    engine = create_sync_engine(url)
+    files = archive_schema(engine).files
+    try:
+        with engine.connect() as conn:
+            query = sa.select(files.c.obs_publisher_did, files.c.file_url, files.c.size)
+            return [tuple(r) for r in conn.execute(query.order_by(files.c.obs_publisher_did))]
+    finally:
+        engine.dispose()
+
+
+def _estsizes(url: str, dids: list[str]) -> list[int]:
+    from app.storage.database import create_sync_engine
+
+    engine = create_sync_engine(url)
+    obscore = archive_schema(engine).obscore
+    try:
+        with engine.connect() as conn:
+            query = sa.select(obscore.c.obs_publisher_did, obscore.c.access_estsize)
+            found = dict(conn.execute(query.where(obscore.c.obs_publisher_did.in_(dids))).all())
+        return [int(found[d]) for d in dids]
+    finally:
+        engine.dispose()
+
+
+def test_cli_checks_the_files_rows_name(empty_url: str, sample: pa.Table, tmp_path: Path) -> None:
+    """A ``file_url`` column says where each row's file is: every file must exist and be
+    FITS, or nothing loads; loaded, the real size replaces ``access_estsize``."""
+    from astropy.io import fits
+
+    image = tmp_path / "image.fits"
+    fits.HDUList([fits.PrimaryHDU(np.zeros((64, 64), dtype=np.float32))]).writeto(image)
+    rows = sample.slice(0, 3).drop_columns(["file_url"])
+    urls = [str(image), image.as_uri(), None]
+    good = tmp_path / "with-files.parquet"
+    pq.write_table(rows.append_column("file_url", pa.array(urls, pa.string())), good)
+    result = _obscura(empty_url, "load", str(good))
+    assert result.returncode == 0, result.stderr
+    size = image.stat().st_size
+    dids = rows.column("obs_publisher_did").to_pylist()
+    assert _files(empty_url) == sorted([(dids[0], urls[0], size), (dids[1], urls[1], size)])
+    assert _estsizes(empty_url, dids[:2]) == [-(-size // 1024)] * 2
+
+    text = tmp_path / "notes.fits"
+    text.write_text("not FITS at all " * 400)
+    for where, message in ((tmp_path / "gone.fits", "no such file"), (text, "not a FITS file")):
+        bad_rows = sample.slice(3, 2).drop_columns(["file_url"])
+        bad = tmp_path / "bad.parquet"
+        column = pa.array([str(image), str(where)], pa.string())
+        pq.write_table(bad_rows.append_column("file_url", column), bad)
+        before = (_fingerprint(empty_url), _files(empty_url))
+        result = _obscura(empty_url, "load", str(bad))
+        assert result.returncode == 1
+        assert "row 2, column file_url" in result.stderr
+        assert message in result.stderr
+        assert (_fingerprint(empty_url), _files(empty_url)) == before

@@ -11,14 +11,18 @@ from collections.abc import Iterable
 from contextlib import nullcontext
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import sqlalchemy as sa
 from tqdm import tqdm
 
 from app.storage.database import archive_schema
 from app.storage.schema_migrations import lock_schema, upgrade_database
 from obscore import ingest
+from obscore.demo import DEMO_FILE_SCHEME
+from obscore.loader import FILE_SIZE, FILE_URL, LoadError
+from pixels.locations import FileProblemError, check_fits
 
-__all__ = ["count_rows", "fill_archive", "initialise_archive"]
+__all__ = ["check_files", "count_rows", "fill_archive", "initialise_archive"]
 
 
 def initialise_archive(engine: sa.Engine) -> None:
@@ -99,3 +103,32 @@ def fill_archive(
                 bar.update(table.num_rows)
         ingest.finish_load(conn, schema)
     return written
+
+
+def check_files(rows: pa.Table) -> pa.Table:
+    """Check the files a load's ``file_url`` column names: each must exist and be FITS.
+    Returns the rows with each file's size (``file_size``) and ``access_estsize`` made the
+    real size (kB, rounded up); rows without a file are left as they are.
+
+    Raises
+    ------
+    obscore.loader.LoadError
+        Naming the first row (1-based) whose file is missing, unreadable or not FITS.
+    """
+    if FILE_URL not in rows.column_names:
+        return rows
+    sizes: list[int | None] = []
+    for number, url in enumerate(rows.column(FILE_URL).to_pylist(), start=1):
+        if url is None or url.startswith(f"{DEMO_FILE_SCHEME}:"):  # made on first access
+            sizes.append(None)
+            continue
+        try:
+            sizes.append(check_fits(url))
+        except FileProblemError as exc:
+            raise LoadError(str(exc), row=number, column=FILE_URL) from None
+    size_array = pa.array(sizes, pa.int64())
+    estimate = rows.column("access_estsize")
+    real_kb = pc.divide(pc.add(size_array, 1023), 1024)
+    index = rows.column_names.index("access_estsize")
+    rows = rows.set_column(index, "access_estsize", pc.coalesce(real_kb, estimate))
+    return rows.append_column(FILE_SIZE, size_array)

@@ -19,11 +19,18 @@ class InputParam(Field):
     """One input parameter of the service: a field, with the values it may take."""
 
     options: tuple[tuple[str, str], ...] = field(default=())
-    minimum: float | None = None
-    maximum: float | None = None
+    value: str = ""
+    """A fixed value (DataLink: the dataset's ID, a cutout detail); empty: the caller's."""
+    ref: str | None = None
+    """The ID of a FIELD whose value in each row is this parameter's (DataLink)."""
+    minimum: float | str | None = None
+    maximum: float | str | None = None
+    """A number, or the text of an array (SODA: the circle or polygon around the data)."""
 
 
-def _number(value: float) -> str:
+def _number(value: float | str) -> str:
+    if isinstance(value, str):
+        return value
     if isinstance(value, int):
         return str(value)
     return repr(value) if math.isfinite(value) else ("+Inf" if value > 0 else "-Inf")
@@ -44,7 +51,8 @@ def _param(param: InputParam) -> str:
             ("xtype", param.xtype),
             ("unit", param.unit),
             ("ucd", param.ucd),
-            ("value", ""),
+            ("value", param.value),
+            ("ref", param.ref),
         ]
     )
     inner = []
@@ -62,12 +70,20 @@ def _param(param: InputParam) -> str:
 
 
 def service_descriptor(
-    *, standard_id: str, access_url: str, description: str, params: Sequence[InputParam]
+    *,
+    standard_id: str,
+    access_url: str,
+    description: str,
+    params: Sequence[InputParam],
+    resource_id: str | None = None,
 ) -> str:
-    """The descriptor RESOURCE (``name="this"``) as XML text."""
+    """A descriptor RESOURCE as XML text: the service's self-description
+    (``name="this"``), or with ``resource_id`` one a DataLink row's ``service_def``
+    names."""
     fixed = _attributes([("datatype", "char"), ("arraysize", "*")])
+    naming = f'ID="{escape_attribute(resource_id)}"' if resource_id else 'name="this"'
     return (
-        '<RESOURCE type="meta" utype="adhoc:service" name="this">\n'
+        f'<RESOURCE type="meta" utype="adhoc:service" {naming}>\n'
         f"<DESCRIPTION>{escape_text(description)}</DESCRIPTION>\n"
         f'<PARAM name="standardID" {fixed} value="{escape_attribute(standard_id)}"/>\n'
         f'<PARAM name="accessURL" {fixed} value="{escape_attribute(access_url)}"/>\n'

@@ -1,0 +1,262 @@
+"""The IMAGE, MASK and VARIANCE planes of processed images, made one at a time.
+
+Each product is a generator of :class:`Plane` in file order, so the writer can compress and
+drop one plane before the next exists. Pixels are background-subtracted nJy, as in DP1;
+the sky still shows in the noise and in VARIANCE. The noise of a pixel is Gaussian with the
+variance written in its VARIANCE plane:
+
+* visit image: the scene (static sky plus the exposure's transients) with photon and read
+  noise from the exposure's noise field; pixels reaching the sensor's full well are clipped
+  and flagged SAT; EDGE along the borders.
+* difference image: the same exposure noise (so it correlates with the visit image, as a
+  real difference does) plus the template's, and the transients; static sources cancel.
+* coadds: the static sky with a single visit's variance divided by the per-pixel number of
+  inputs (:mod:`pixels.coverage`); NaN and NO_DATA where there is none.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from obscore.products import BAND_NAMES
+from pixels import noise
+from pixels.masks import mask_cards, mask_value
+from pixels.products import ProductError
+from pixels.scene import Scene
+from pixels.sky import Sources
+
+__all__ = [
+    "DIFFERENCE_EDGE",
+    "IMAGE_QUANTIZE",
+    "TEMPLATE_INPUTS",
+    "VARIANCE_QUANTIZE",
+    "VISIT_EDGE",
+    "Plane",
+    "noiseless_image",
+    "processed_planes",
+]
+
+VISIT_EDGE = 10
+DIFFERENCE_EDGE = 20
+"""Width in pixels of the EDGE border of visit and difference images."""
+
+TEMPLATE_INPUTS = 12
+"""Inputs of the template subtracted in a difference image (its noise adds 1/12)."""
+
+IMAGE_QUANTIZE = 16.0
+"""IMAGE is quantised to steps of the background noise sigma over this."""
+
+VARIANCE_QUANTIZE = 1024.0
+"""VARIANCE is quantised to steps of the background variance over this."""
+
+_DETECTION_SIGMA = 3.0
+_TRANSIENT_HALF = 48
+"""Half-size of the stamp a transient is drawn in (its light is negligible beyond)."""
+
+Float32 = npt.NDArray[np.float32]
+Mask = npt.NDArray[np.integer[Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class Plane:
+    """One image extension's data and what its header needs."""
+
+    name: str
+    """``EXTNAME``."""
+
+    data: npt.NDArray[Any]
+    unit: str | None
+    """``BUNIT``, if any."""
+
+    quantize_step: float | None
+    """Absolute quantisation step of lossy float compression; None for lossless."""
+
+    cards: tuple[tuple[str, Any, str], ...] = ()
+    """Extra header cards ``(keyword, value, comment)``."""
+
+
+def processed_planes(scene: Scene) -> Iterator[Plane]:
+    """The planes of a visit, difference or coadd image, in file order.
+
+    Raises
+    ------
+    ProductError
+        For a raw (see :mod:`pixels.raw`).
+    """
+    if scene.kind.is_raw:
+        raise ProductError("raws have no IMAGE/MASK/VARIANCE planes")
+    if scene.kind.is_coadd:
+        return _coadd(scene)
+    if scene.kind.name == "difference_image":
+        return _difference(scene)
+    return _visit(scene)
+
+
+def noiseless_image(scene: Scene) -> Float32:
+    """The expectation of a processed image's IMAGE plane (before clipping): what the
+    noise in its VARIANCE plane is added to. NaN where a coadd has no input."""
+    if scene.kind.is_raw:
+        raise ProductError("raws are in ADU; their expectation is not modelled here")
+    if scene.kind.name == "difference_image":
+        image = np.zeros((scene.height, scene.width), dtype=np.float32)
+    else:
+        image = scene.static_model()
+    if not scene.kind.is_coadd:
+        scene.draw(image, *scene.transient_sources())
+    else:
+        image[scene.input_counts() == 0] = np.nan
+    return image
+
+
+def _edge_mask(height: int, width: int, border: int) -> Mask:
+    # The bits set on detector images (SAT, EDGE, DETECTED) fit a byte; widened when written.
+    mask = np.zeros((height, width), dtype=np.uint8)
+    edge = mask_value("EDGE")
+    mask[:border] = mask[-border:] = edge
+    mask[:, :border] = mask[:, -border:] = edge
+    return mask
+
+
+def _flag(mask: Mask, where: npt.NDArray[np.bool_], plane: str) -> None:
+    mask[where] |= mask.dtype.type(mask_value(plane))
+
+
+def _flag_detected(mask: Mask, model: Float32, variance: Float32) -> None:
+    _flag(mask, (model > 0) & (model * model > _DETECTION_SIGMA**2 * variance), "DETECTED")
+
+
+def _emit(
+    image: Float32, mask: Mask, variance: Float32, background: float, saturation: float
+) -> Iterator[Plane]:
+    """Yield the three planes, dropping each array once it has been handed out (this
+    frame holds the only references)."""
+    cards = (("SATURATE", saturation, "[nJy] pixels at this value were clipped (SAT)"),)
+    yield Plane("IMAGE", image, "nJy", math.sqrt(background) / IMAGE_QUANTIZE, cards)
+    del image
+    plane = Plane("MASK", mask.astype(np.int32), None, None, tuple(mask_cards()))
+    del mask
+    yield plane
+    del plane
+    yield Plane("VARIANCE", variance, "nJy**2", background / VARIANCE_QUANTIZE)
+
+
+def _visit(scene: Scene) -> Iterator[Plane]:
+    cal = scene.calibration
+    return _emit(*_visit_arrays(scene), cal.background_variance, cal.saturation)
+
+
+def _visit_arrays(scene: Scene) -> tuple[Float32, Mask, Float32]:
+    cal = scene.calibration
+    image = scene.static_model()
+    scene.draw(image, *scene.transient_sources())
+    variance = cal.variance(image)
+    mask = _edge_mask(scene.height, scene.width, VISIT_EDGE)
+    saturation = np.float32(cal.saturation)
+    for rows, z in noise.normal_rows(scene.exposure_noise(), scene.height, scene.width):
+        block, var, flags = image[rows], variance[rows], mask[rows]
+        _flag_detected(flags, block, var)
+        z *= np.sqrt(var)
+        block += z  # the model becomes the image, block by block
+        clipped = block >= saturation
+        block[clipped] = saturation
+        _flag(flags, clipped, "SAT")
+    return image, mask, variance
+
+
+def _difference(scene: Scene) -> Iterator[Plane]:
+    cal = scene.calibration
+    background = cal.background_variance * (1.0 + 1.0 / TEMPLATE_INPUTS)
+    return _emit(*_difference_arrays(scene), background, cal.saturation)
+
+
+def _difference_arrays(scene: Scene) -> tuple[Float32, Mask, Float32]:
+    cal = scene.calibration
+    image = scene.static_model()
+    found, tx, ty = scene.transient_sources()
+    scene.draw(image, found, tx, ty)
+    variance = cal.variance(image)  # the visit image's, for now
+    mask = _edge_mask(scene.height, scene.width, DIFFERENCE_EDGE)
+    saturation = np.float32(cal.saturation)
+    template_scale = np.float32(math.sqrt(1.0 / TEMPLATE_INPUTS))
+    template = noise.generator(scene.seed, noise.Stream.TEMPLATE_NOISE, scene.visit, scene.detector)
+    streams = zip(
+        noise.normal_rows(scene.exposure_noise(), scene.height, scene.width),
+        noise.normal_rows(template, scene.height, scene.width),
+        strict=True,
+    )
+    for (rows, z), (_, z_template) in streams:
+        block, flags = image[rows], mask[rows]
+        sigma = np.sqrt(variance[rows])
+        z *= sigma
+        # Where the visit image saturated (same model, same noise), flag the difference.
+        _flag(flags, block + z >= saturation, "SAT")
+        z_template *= sigma
+        z_template *= template_scale
+        z += z_template
+        block[...] = z  # static sources cancel: the image is the noise, then the transients
+    variance *= np.float32(1.0 + 1.0 / TEMPLATE_INPUTS)
+    for i in range(len(found)):
+        _add_transient(scene, (image, mask, variance), found.take([i]), tx[i], ty[i])
+    return image, mask, variance
+
+
+def _add_transient(
+    scene: Scene,
+    planes: tuple[Float32, Mask, Float32],
+    found: Sources,
+    x: float,
+    y: float,
+) -> None:
+    """Draw one transient into a difference image, flagging it DETECTED."""
+    image, mask, variance = planes
+    side = 2 * _TRANSIENT_HALF + 1
+    x0, y0 = round(x) - _TRANSIENT_HALF, round(y) - _TRANSIENT_HALF
+    stamp = np.zeros((side, side), dtype=np.float32)
+    scene.draw(stamp, found, np.array([x]), np.array([y]), origin=(x0, y0))
+    ya, xa = max(y0, 0), max(x0, 0)
+    yb, xb = min(y0 + side, scene.height), min(x0 + side, scene.width)
+    piece = stamp[ya - y0 : yb - y0, xa - x0 : xb - x0]
+    image[ya:yb, xa:xb] += piece
+    _flag_detected(mask[ya:yb, xa:xb], piece, variance[ya:yb, xa:xb])
+
+
+def _coadd(scene: Scene) -> Iterator[Plane]:
+    cal = scene.calibration
+    deepest = cal.background_variance / scene.input_count()
+    return _emit(*_coadd_arrays(scene), deepest, cal.saturation)
+
+
+def _coadd_arrays(scene: Scene) -> tuple[Float32, Mask, Float32]:
+    cal = scene.calibration
+    image = scene.static_model()
+    counts = scene.input_counts()
+    variance = cal.variance(image)  # a single input's, for now
+    mask = np.zeros((scene.height, scene.width), dtype=np.int16)  # NO_DATA is bit 8
+    saturation = np.float32(cal.saturation)
+    rng = noise.generator(
+        scene.seed,
+        noise.Stream.COADD_NOISE,
+        scene.tract,
+        scene.patch,
+        BAND_NAMES.index(scene.band),
+        int(scene.kind.name == "template_coadd"),
+    )
+    for rows, z in noise.normal_rows(rng, scene.height, scene.width):
+        block, var, flags, n = image[rows], variance[rows], mask[rows], counts[rows]
+        var /= np.maximum(n, 1).astype(np.float32)
+        empty = n == 0
+        var[empty] = np.nan
+        _flag(flags, empty, "NO_DATA")
+        _flag_detected(flags, block, var)
+        z *= np.sqrt(var)  # NaN where there is no input
+        block += z
+        clipped = block >= saturation
+        block[clipped] = saturation
+        _flag(flags, clipped, "SAT")
+    return image, mask, variance
