@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from app.config import Config
-from app.paths import TAP_ASYNC_PATH
+from app.paths import CUTOUT_JOBS_PATH, TAP_ASYNC_PATH
 from app.services.archive import ArchiveService
 from app.services.availability import AvailabilityService
+from app.services.cutout_jobs import CutoutJobWork
+from app.services.cutouts import CutoutService
 from app.services.datalink import DatalinkService
 from app.services.datasets import DatasetService
 from app.services.sia import SiaService
@@ -34,6 +36,7 @@ from app.vosi.capabilities import UPLOAD_HTTP, UPLOAD_HTTPS
 from app.votable.reader import ReadLimits
 from obscore.catalog import ArchiveCatalog
 from obscore.schema import ArchiveSchema
+from pixels.file_cache import FileCache
 
 if TYPE_CHECKING:
     from app.resources import Resources
@@ -46,6 +49,10 @@ __all__ = [
     "tap_settings",
     "write_demo_product",
 ]
+
+
+JOB_PATHS = {"tap": TAP_ASYNC_PATH, "soda": CUTOUT_JOBS_PATH}
+"""Where each service's job list is."""
 
 
 def row_limits(config: Config) -> RowLimits:
@@ -87,19 +94,29 @@ def create_job_executor(
     store: JobStore,
     results: ResultStore,
     events: JobEvents,
+    cache: FileCache,
 ) -> JobExecutor:
     """What runs async jobs of every service, in the API process or in a worker."""
     tap_jobs = f"{config.base_url}{TAP_ASYNC_PATH}"
+    cutout_jobs = f"{config.base_url}{CUTOUT_JOBS_PATH}"
     tap = TapJobWork(
         tap=create_tap_service(config, engine=engine, schema=schema, catalog=catalog),
         results=results,
         limits=row_limits(config),
         job_url=lambda job_id: f"{tap_jobs}/{job_id}",
     )
+    datasets = DatasetService(
+        engine=engine, schema=schema, cache=cache, write_product=write_demo_product
+    )
+    soda = CutoutJobWork(
+        cutouts=CutoutService(datasets=datasets),
+        results=results,
+        job_url=lambda job_id: f"{cutout_jobs}/{job_id}",
+    )
     return JobExecutor(
         store=store,
         results=results,
-        work={"tap": tap},
+        work={"tap": tap, "soda": soda},
         events=events,
         lease_seconds=config.job_lease_seconds,
     )
@@ -137,13 +154,13 @@ class Factory:
             limits=row_limits(self._config),
         )
 
-    def create_job_service(self, owner: str | None) -> JobService:
-        """The TAP async job service for ``owner``."""
+    def create_job_service(self, owner: str | None, service: str = "tap") -> JobService:
+        """The async job service of ``service`` (``tap``, ``soda``) for ``owner``."""
         r, config = self._resources, self._config
         assert r.runner is not None, "only the API serves jobs"
         return JobService(
-            service="tap",
-            list_url=f"{config.base_url}{TAP_ASYNC_PATH}",
+            service=service,
+            list_url=f"{config.base_url}{JOB_PATHS[service]}",
             store=r.jobs,
             results=r.results,
             runner=r.runner,
@@ -171,6 +188,10 @@ class Factory:
             base_url=self._config.base_url,
             max_ids=self._config.datalink_max_ids,
         )
+
+    def create_cutout_service(self) -> CutoutService:
+        """SODA cutouts."""
+        return CutoutService(datasets=self.create_dataset_service())
 
     def create_tap_description_service(self) -> TapDescriptionService:
         """The TAP service's self-description."""

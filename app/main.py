@@ -11,8 +11,10 @@ from fastapi import FastAPI
 
 from app.body_limit import BODY_ALLOWANCE_BYTES, BodyLimitMiddleware
 from app.config import Config
-from app.handlers import datalink, root, sia, tap, uws
-from app.handlers.errors import install_error_handlers
+from app.handlers import cutout, datalink, root, sia, tap
+from app.handlers.errors import SODA_ERRORS, TAP_ERRORS, install_error_handlers
+from app.handlers.uws import uws_router
+from app.paths import CUTOUT_JOBS_PATH, TAP_ASYNC_PATH
 from app.request_log import RequestLogMiddleware
 from app.resources import open_resources
 from app.storage.archive import count_rows, fill_archive, initialise_archive
@@ -75,7 +77,17 @@ def create_app(config: Config | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(root.router)
     app.include_router(tap.router)
-    app.include_router(uws.router)
+    app.include_router(
+        uws_router(
+            prefix=TAP_ASYNC_PATH, tag="TAP async (UWS)", service_name="tap", style=TAP_ERRORS
+        )
+    )
     app.include_router(sia.router)
     app.include_router(datalink.router)
+    app.include_router(cutout.router)
+    app.include_router(
+        uws_router(
+            prefix=CUTOUT_JOBS_PATH, tag="SODA async (UWS)", service_name="soda", style=SODA_ERRORS
+        )
+    )
     return app

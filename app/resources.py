@@ -97,9 +97,10 @@ async def open_resources(
         results = ResultStore(config.result_location)
         events = JobEvents()
         events.bind(asyncio.get_running_loop())
+        cache = FileCache(config.pixel_cache_location, cap_bytes=config.pixel_cache_bytes)
         executor = create_job_executor(
             config, engine=engine, schema=schema, catalog=catalog, store=store, results=results,
-            events=events,
+            events=events, cache=cache,
         )  # fmt: skip
         async with contextlib.AsyncExitStack() as stack:
             runner: JobRunner | None = None
@@ -121,9 +122,7 @@ async def open_resources(
                 runner=runner,
                 upload_limiter=anyio.CapacityLimiter(config.upload_concurrency),
                 health_limiter=anyio.CapacityLimiter(2),
-                file_cache=FileCache(
-                    config.pixel_cache_location, cap_bytes=config.pixel_cache_bytes
-                ),
+                file_cache=cache,
             )
     finally:
         await asyncio.to_thread(engine.dispose)

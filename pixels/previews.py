@@ -11,7 +11,7 @@ import numpy as np
 from astropy.io import fits
 from PIL import Image
 
-__all__ = ["PREVIEW_SIZE", "THUMBNAIL_SIZE", "preview_png"]
+__all__ = ["PREVIEW_SIZE", "THUMBNAIL_SIZE", "preview_array_png", "preview_png"]
 
 PREVIEW_SIZE = 1024
 THUMBNAIL_SIZE = 256
@@ -64,7 +64,12 @@ def preview_png(path: Path, size: int = PREVIEW_SIZE) -> bytes:
     ValueError
         If the file holds no two-dimensional image.
     """
-    pixels = _stretched(_binned(_image_plane(path), size))
+    return preview_array_png(_image_plane(path), size)
+
+
+def preview_array_png(data: np.ndarray, size: int = PREVIEW_SIZE) -> bytes:
+    """The PNG quick look of an image array (first row at the bottom, as in FITS)."""
+    pixels = _stretched(_binned(np.asarray(data, dtype=np.float32), size))
     buffer = io.BytesIO()
     Image.fromarray(pixels[::-1], mode="L").save(buffer, format="PNG")
     return buffer.getvalue()

@@ -18,6 +18,12 @@ import sqlalchemy as sa
 from app.storage.archive import fill_archive, initialise_archive
 from app.storage.database import create_sync_engine
 from obscore.demo import generate_dp1
+from tests.support.images import (  # noqa: F401  (fixtures of the image services)
+    datalink_client,
+    datalink_server,
+    pixel_cache,
+    sample_rows,
+)
 from tests.support.pgcluster import PostgresCluster
 
 BACKENDS = ("sqlite", "postgresql")

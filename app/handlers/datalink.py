@@ -82,7 +82,8 @@ async def links_post(context: Context, params: Parameters) -> Response:
     return await _links(context, params)
 
 
-@router.api_route("/files/{key}/{filename}", methods=["GET", "HEAD"], summary="A dataset's file")
+@router.head("/files/{key}/{filename}", include_in_schema=False)
+@router.get("/files/{key}/{filename}", summary="A dataset's file")
 async def dataset_file(context: Context, key: str, filename: str) -> Response:  # noqa: ARG001
     """The dataset's FITS file (HTTP ranges supported). The file name in the path is for
     the people and programs saving it; the key alone names the dataset."""

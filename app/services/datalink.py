@@ -271,6 +271,7 @@ class DatalinkService:
                 maximum=polygon_max,
             ),
         ]
+        shapes += _axes(one)
         descriptors = []
         for name, (detail, description) in CUTOUT_DETAILS.items():
             options = tuple((d, d) for d, _ in CUTOUT_DETAILS.values())
@@ -342,3 +343,38 @@ def _maxima(dataset: Dataset) -> tuple[str | None, str | None]:
         return None, None
     circle = f"{row['s_ra']!r} {row['s_dec']!r} {float(row.get('s_fov') or 0) / 2!r}"
     return circle, " ".join(repr(float(v)) for v in vertices.ravel())
+
+
+def _axes(dataset: Dataset | None) -> list[InputParam]:
+    """BAND, TIME and POL (SODA 1.0 section 3.3), with the dataset's extent when one."""
+    row = dataset.row if dataset is not None else {}
+
+    def extent(low: str, high: str) -> tuple[str | None, str | None]:
+        if row.get(low) is None or row.get(high) is None:
+            return None, None
+        return f"{row[low]!r} {row[low]!r}", f"{row[high]!r} {row[high]!r}"
+
+    band_min, band_max = extent("em_min", "em_max")
+    time_min, time_max = extent("t_min", "t_max")
+    return [
+        InputParam(
+            "BAND",
+            FieldType("double", "2", xtype="interval", unit="m", ucd="em.wl;stat.interval"),
+            "Wavelengths (barycentric, metres): an interval that must overlap the image's",
+            minimum=band_min,
+            maximum=band_max,
+        ),
+        InputParam(
+            "TIME",
+            FieldType("double", "2", xtype="interval", unit="d", ucd="time.interval;obs.exposure"),
+            "Times (MJD): an interval that must overlap the exposure",
+            minimum=time_min,
+            maximum=time_max,
+        ),
+        InputParam(
+            "POL",
+            FieldType("char", "*", ucd="meta.code;phys.polarization"),
+            "Polarization states (images hold total intensity, I)",
+            options=(("I", "I"),),
+        ),
+    ]

@@ -198,6 +198,21 @@ class DatasetService:
             found[did.lower()] = Dataset(did, values, url, size)
         return found
 
+    def first(self, subtypes: Sequence[str]) -> Dataset | None:
+        """The archive's first dataset of the first of ``subtypes`` it holds."""
+        c = self._schema.obscore.c
+        for subtype in subtypes:
+            query = (
+                sa.select(c.obs_publisher_did)
+                .where(c.dataproduct_subtype == subtype)
+                .order_by(c.obscore_id)
+                .limit(1)
+            )
+            found = self.related(query)
+            if found:
+                return found[0]
+        return None
+
     def related(self, query: sa.Select[Any]) -> list[Dataset]:
         """The datasets a query over ObsCore selects (for provenance links)."""
         with self._engine.connect() as conn:

@@ -1,5 +1,6 @@
-"""DataLink fixtures: the application in-process and a real server, per backend, sharing
-one cache of made files (the demo's files are the same on both backends)."""
+"""Fixtures of the image services (DataLink, SODA): the application in-process and a real
+server, per backend, sharing one cache of made files (the demo's files are the same on
+both backends). Registered for the whole suite by ``tests/conftest.py``."""
 
 from __future__ import annotations
 
