@@ -3,6 +3,7 @@ a download button, and every link with what it is; errors said in words."""
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Sequence
 from html import escape
 
@@ -89,7 +90,31 @@ def _dataset(item: LinkedDataset) -> str:
             f'<p><a class="button" href="{escape(this.access_url)}" download>'
             f"Download the FITS file{f' ({size})' if size else ''}</a></p>"
         )
+    cutout = _cutout_urls(item, this.access_url if this else None)
+    if cutout is not None:
+        fits_url, png_url = cutout
+        parts.append(
+            "<p>Cut out the 30 arcseconds around the image centre: "
+            f'<a href="{escape(png_url)}">look at it</a> (PNG) or '
+            f'<a href="{escape(fits_url)}">download it</a> (FITS: image, mask, variance), '
+            "through the SODA service; change <code>CIRCLE</code> (RA, Dec, radius in "
+            "degrees) in the address for another region.</p>"
+        )
     return "<section>" + "".join(parts) + "</section>"
+
+
+def _cutout_urls(item: LinkedDataset, file_url: str | None) -> tuple[str, str] | None:
+    dataset = item.dataset
+    if dataset is None or file_url is None or dataset.subtype in ("", "raw"):
+        return None
+    ra, dec = dataset.row.get("s_ra"), dataset.row.get("s_dec")
+    if ra is None or dec is None:
+        return None
+    base = file_url.split("/api/datalink/", 1)[0] + "/api/cutout/sync?"
+    query = {"ID": dataset.did, "CIRCLE": f"{ra:.6f} {dec:.6f} 0.00833"}
+    fits_url = base + urllib.parse.urlencode({**query, "CUTOUTDETAIL": "MaskedImage"})
+    png_url = base + urllib.parse.urlencode({**query, "RESPONSEFORMAT": "image/png"})
+    return fits_url, png_url
 
 
 def render_links_page(linked: Sequence[LinkedDataset], links_url: str) -> str:

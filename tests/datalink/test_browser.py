@@ -74,6 +74,8 @@ def test_a_person_reads_the_links_and_sees_the_preview(
     if backend == "sqlite":
         _keep(request, shot, "datalink-page.png")
 
+    cutout_url = page.get_by_text("look at it").get_attribute("href")
+    assert cutout_url is not None
     preview_url = image.evaluate("img => img.src")
     page.goto(preview_url, wait_until="load", timeout=120_000)
     size = page.evaluate(
@@ -84,4 +86,11 @@ def test_a_person_reads_the_links_and_sees_the_preview(
     page.screenshot(path=str(shot))
     if backend == "sqlite":
         _keep(request, shot, "preview.png")
+
+    response = page.goto(cutout_url, wait_until="load", timeout=120_000)  # SODA, as a PNG
+    assert response is not None
+    assert response.status == 200
+    assert response.headers["content-type"] == "image/png"
+    size = page.evaluate("() => [document.images[0].naturalWidth, document.images[0].height]")
+    assert 250 <= max(size) <= 400  # 60 arcseconds at 0.2"/px
     page.close()
