@@ -87,7 +87,8 @@ def main() -> None:
                     async_times.append((time.perf_counter() - started) * 1000)
             before = server.resident_kib()
             latencies: list[float] = []
-            stop = time.monotonic() + args.seconds
+            begin = time.monotonic()
+            stop = begin + args.seconds
 
             def worker(index: int) -> None:
                 with httpx.Client(timeout=300) as own:
@@ -116,9 +117,13 @@ def main() -> None:
         f"| 8 clients, 8 files, 100 x 100: {len(latencies) / args.seconds:.1f} cutouts/s | "
         f"{statistics.median(latencies):.1f} | {percentile(latencies, 0.95):.1f} |"
     )
+    thirds = [memory.peak_between(begin + args.seconds * i / 3, begin + args.seconds * (i + 1) / 3)
+              for i in range(3)]  # fmt: skip
     print(
         f"server RSS: {before / 1024:.0f} MiB before the 8 clients, "
-        f"peak {memory.peak / 1024:.0f} MiB"
+        f"peak {memory.peak / 1024:.0f} MiB; peak in each third of the run: "
+        + ", ".join(f"{kib / 1024:.0f}" for kib in thirds)
+        + " MiB"
     )
 
 

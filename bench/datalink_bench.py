@@ -72,12 +72,19 @@ class _Memory:
     def __init__(self, server: ServerProcess) -> None:
         self._server = server
         self.peak = server.resident_kib()
+        self.samples: list[tuple[float, int]] = []  # (monotonic time, KiB)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def _sample(self) -> None:
         while not self._stop.wait(0.1):
-            self.peak = max(self.peak, self._server.resident_kib())
+            kib = self._server.resident_kib()
+            self.samples.append((time.monotonic(), kib))
+            self.peak = max(self.peak, kib)
+
+    def peak_between(self, start: float, end: float) -> int:
+        """The highest sample taken between two monotonic times (KiB)."""
+        return max((kib for t, kib in self.samples if start <= t <= end), default=0)
 
     def __enter__(self) -> _Memory:
         self._thread.start()
