@@ -17,7 +17,7 @@ variance written in its VARIANCE plane:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +38,7 @@ __all__ = [
     "VARIANCE_QUANTIZE",
     "VISIT_EDGE",
     "Plane",
+    "exposure_model",
     "noiseless_image",
     "processed_planes",
 ]
@@ -131,56 +132,90 @@ def _flag_detected(mask: Mask, model: Float32, variance: Float32) -> None:
     _flag(mask, (model > 0) & (model * model > _DETECTION_SIGMA**2 * variance), "DETECTED")
 
 
-def _emit(
-    image: Float32, mask: Mask, variance: Float32, background: float, saturation: float
+def _image_and_mask(
+    image: Float32, mask: Mask, background: float, saturation: float
 ) -> Iterator[Plane]:
-    """Yield the three planes, dropping each array once it has been handed out (this
-    frame holds the only references)."""
+    """Yield IMAGE and MASK, dropping each array once it has been handed out (this frame
+    holds the only references)."""
     cards = (("SATURATE", saturation, "[nJy] pixels at this value were clipped (SAT)"),)
     yield Plane("IMAGE", image, "nJy", math.sqrt(background) / IMAGE_QUANTIZE, cards)
     del image
     plane = Plane("MASK", mask.astype(np.int32), None, None, tuple(mask_cards()))
     del mask
     yield plane
-    del plane
-    yield Plane("VARIANCE", variance, "nJy**2", background / VARIANCE_QUANTIZE)
+
+
+def _variance_plane(variance: Float32, background: float) -> Plane:
+    return Plane("VARIANCE", variance, "nJy**2", background / VARIANCE_QUANTIZE)
+
+
+def _in_strips(plane: Float32, transform: Callable[[slice, Float32], Float32]) -> Float32:
+    """Replace ``plane`` by ``transform(rows, strip)``, a strip of rows at a time (so no
+    second full plane exists)."""
+    for start in range(0, plane.shape[0], noise.BLOCK_ROWS):
+        rows = slice(start, start + noise.BLOCK_ROWS)
+        plane[rows] = transform(rows, plane[rows])
+    return plane
+
+
+# Each product holds one full float plane at a time (and the mask): IMAGE is made with
+# each block's variance computed from the model on the spot, and VARIANCE afterwards
+# from the model made again (a tenth of a second), not kept beside IMAGE.
 
 
 def _visit(scene: Scene) -> Iterator[Plane]:
     cal = scene.calibration
-    return _emit(*_visit_arrays(scene), cal.background_variance, cal.saturation)
+    yield from _image_and_mask(*_visit_image(scene), cal.background_variance, cal.saturation)
+    variance = _in_strips(exposure_model(scene), lambda _, model: cal.variance(model))
+    yield _variance_plane(variance, cal.background_variance)
 
 
-def _visit_arrays(scene: Scene) -> tuple[Float32, Mask, Float32]:
+def exposure_model(scene: Scene) -> Float32:
+    """The noiseless visit image of a visit or difference image's exposure."""
+    model = scene.static_model()
+    scene.draw(model, *scene.transient_sources())
+    return model
+
+
+def _visit_image(scene: Scene) -> tuple[Float32, Mask]:
     cal = scene.calibration
-    image = scene.static_model()
-    scene.draw(image, *scene.transient_sources())
-    variance = cal.variance(image)
+    image = exposure_model(scene)
     mask = _edge_mask(scene.height, scene.width, VISIT_EDGE)
     saturation = np.float32(cal.saturation)
     for rows, z in noise.normal_rows(scene.exposure_noise(), scene.height, scene.width):
-        block, var, flags = image[rows], variance[rows], mask[rows]
+        block, flags = image[rows], mask[rows]
+        var = cal.variance(block)
         _flag_detected(flags, block, var)
         z *= np.sqrt(var)
         block += z  # the model becomes the image, block by block
         clipped = block >= saturation
         block[clipped] = saturation
         _flag(flags, clipped, "SAT")
-    return image, mask, variance
+    return image, mask
+
+
+_DIFFERENCE_SCALE = np.float32(1.0 + 1.0 / TEMPLATE_INPUTS)
+"""The visit's variance times this is the difference's (the template adds 1/12)."""
 
 
 def _difference(scene: Scene) -> Iterator[Plane]:
     cal = scene.calibration
     background = cal.background_variance * (1.0 + 1.0 / TEMPLATE_INPUTS)
-    return _emit(*_difference_arrays(scene), background, cal.saturation)
+    yield from _image_and_mask(*_difference_image(scene), background, cal.saturation)
+    variance = _in_strips(
+        exposure_model(scene), lambda _, model: cal.variance(model) * _DIFFERENCE_SCALE
+    )
+    yield _variance_plane(variance, background)
 
 
-def _difference_arrays(scene: Scene) -> tuple[Float32, Mask, Float32]:
+def _difference_image(scene: Scene) -> tuple[Float32, Mask]:
     cal = scene.calibration
-    image = scene.static_model()
+    image = exposure_model(scene)
     found, tx, ty = scene.transient_sources()
-    scene.draw(image, found, tx, ty)
-    variance = cal.variance(image)  # the visit image's, for now
+    stamps = [_Stamp.around(scene, x, y) for x, y in zip(tx, ty, strict=True)]
+    # The difference's variance where each transient is drawn, from the model (which the
+    # noise overwrites below).
+    stamp_variances = [cal.variance(image[s.window]) * _DIFFERENCE_SCALE for s in stamps]
     mask = _edge_mask(scene.height, scene.width, DIFFERENCE_EDGE)
     saturation = np.float32(cal.saturation)
     template_scale = np.float32(math.sqrt(1.0 / TEMPLATE_INPUTS))
@@ -192,7 +227,7 @@ def _difference_arrays(scene: Scene) -> tuple[Float32, Mask, Float32]:
     )
     for (rows, z), (_, z_template) in streams:
         block, flags = image[rows], mask[rows]
-        sigma = np.sqrt(variance[rows])
+        sigma = np.sqrt(cal.variance(block))  # the visit image's
         z *= sigma
         # Where the visit image saturated (same model, same noise), flag the difference.
         _flag(flags, block + z >= saturation, "SAT")
@@ -200,43 +235,75 @@ def _difference_arrays(scene: Scene) -> tuple[Float32, Mask, Float32]:
         z_template *= template_scale
         z += z_template
         block[...] = z  # static sources cancel: the image is the noise, then the transients
-    variance *= np.float32(1.0 + 1.0 / TEMPLATE_INPUTS)
-    for i in range(len(found)):
-        _add_transient(scene, (image, mask, variance), found.take([i]), tx[i], ty[i])
-    return image, mask, variance
+    for i, (stamp, variance) in enumerate(zip(stamps, stamp_variances, strict=True)):
+        stamp.add_transient(scene, found.take([i]), (tx[i], ty[i]), image, mask, variance)
+    return image, mask
 
 
-def _add_transient(
-    scene: Scene,
-    planes: tuple[Float32, Mask, Float32],
-    found: Sources,
-    x: float,
-    y: float,
-) -> None:
-    """Draw one transient into a difference image, flagging it DETECTED."""
-    image, mask, variance = planes
-    side = 2 * _TRANSIENT_HALF + 1
-    x0, y0 = round(x) - _TRANSIENT_HALF, round(y) - _TRANSIENT_HALF
-    stamp = np.zeros((side, side), dtype=np.float32)
-    scene.draw(stamp, found, np.array([x]), np.array([y]), origin=(x0, y0))
-    ya, xa = max(y0, 0), max(x0, 0)
-    yb, xb = min(y0 + side, scene.height), min(x0 + side, scene.width)
-    piece = stamp[ya - y0 : yb - y0, xa - x0 : xb - x0]
-    image[ya:yb, xa:xb] += piece
-    _flag_detected(mask[ya:yb, xa:xb], piece, variance[ya:yb, xa:xb])
+@dataclass(frozen=True, slots=True)
+class _Stamp:
+    """The square a transient is drawn in, clipped to the image."""
+
+    x0: int
+    y0: int
+    window: tuple[slice, slice]
+    """Its part inside the image (rows, columns)."""
+
+    @classmethod
+    def around(cls, scene: Scene, x: float, y: float) -> _Stamp:
+        x0, y0 = round(x) - _TRANSIENT_HALF, round(y) - _TRANSIENT_HALF
+        side = 2 * _TRANSIENT_HALF + 1
+        window = (
+            slice(max(y0, 0), min(y0 + side, scene.height)),
+            slice(max(x0, 0), min(x0 + side, scene.width)),
+        )
+        return cls(x0, y0, window)
+
+    def add_transient(
+        self,
+        scene: Scene,
+        found: Sources,
+        position: tuple[float, float],
+        image: Float32,
+        mask: Mask,
+        variance: Float32,
+    ) -> None:
+        """Draw one transient into a difference image, flagging it DETECTED (``variance``
+        is the difference's over the window)."""
+        side = 2 * _TRANSIENT_HALF + 1
+        stamp = np.zeros((side, side), dtype=np.float32)
+        x, y = position
+        scene.draw(stamp, found, np.array([x]), np.array([y]), origin=(self.x0, self.y0))
+        rows, cols = self.window
+        piece = stamp[
+            rows.start - self.y0 : rows.stop - self.y0, cols.start - self.x0 : cols.stop - self.x0
+        ]
+        image[self.window] += piece
+        _flag_detected(mask[self.window], piece, variance)
 
 
 def _coadd(scene: Scene) -> Iterator[Plane]:
     cal = scene.calibration
     deepest = cal.background_variance / scene.input_count()
-    return _emit(*_coadd_arrays(scene), deepest, cal.saturation)
+    yield from _image_and_mask(*_coadd_image(scene), deepest, cal.saturation)
+    counts = scene.input_counts()
+    variance = _in_strips(
+        scene.static_model(), lambda rows, model: _coadd_variance(cal.variance(model), counts[rows])
+    )
+    yield _variance_plane(variance, deepest)
 
 
-def _coadd_arrays(scene: Scene) -> tuple[Float32, Mask, Float32]:
+def _coadd_variance(single: Float32, counts: npt.NDArray[np.uint8]) -> Float32:
+    """A coadd's variance from a single input's: divided by the inputs, NaN without any."""
+    single /= np.maximum(counts, 1).astype(np.float32)
+    single[counts == 0] = np.nan
+    return single
+
+
+def _coadd_image(scene: Scene) -> tuple[Float32, Mask]:
     cal = scene.calibration
     image = scene.static_model()
     counts = scene.input_counts()
-    variance = cal.variance(image)  # a single input's, for now
     mask = np.zeros((scene.height, scene.width), dtype=np.int16)  # NO_DATA is bit 8
     saturation = np.float32(cal.saturation)
     rng = noise.generator(
@@ -248,15 +315,13 @@ def _coadd_arrays(scene: Scene) -> tuple[Float32, Mask, Float32]:
         int(scene.kind.name == "template_coadd"),
     )
     for rows, z in noise.normal_rows(rng, scene.height, scene.width):
-        block, var, flags, n = image[rows], variance[rows], mask[rows], counts[rows]
-        var /= np.maximum(n, 1).astype(np.float32)
-        empty = n == 0
-        var[empty] = np.nan
-        _flag(flags, empty, "NO_DATA")
+        block, flags, n = image[rows], mask[rows], counts[rows]
+        var = _coadd_variance(cal.variance(block), n)
+        _flag(flags, n == 0, "NO_DATA")
         _flag_detected(flags, block, var)
         z *= np.sqrt(var)  # NaN where there is no input
         block += z
         clipped = block >= saturation
         block[clipped] = saturation
         _flag(flags, clipped, "SAT")
-    return image, mask, variance
+    return image, mask

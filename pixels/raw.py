@@ -22,7 +22,7 @@ import numpy.typing as npt
 
 from pixels import noise
 from pixels.photometry import FULL_WELL, GAIN, READ_NOISE
-from pixels.planes import Plane
+from pixels.planes import Plane, exposure_model
 from pixels.scene import Scene
 
 __all__ = ["ADC_MAX", "AMPLIFIERS", "Amplifier", "amplifier_data", "raw_planes"]
@@ -87,33 +87,13 @@ AMPLIFIERS = _amplifiers()
 
 def raw_planes(scene: Scene) -> Iterator[Plane]:
     """The one plane of a raw: int32 ADU (4096 x 4608), compressed losslessly."""
-    cal = scene.calibration
-    electrons = scene.static_model()  # nJy for now
-    scene.draw(electrons, *scene.transient_sources())
     detector = noise.generator(scene.seed, noise.Stream.READOUT, scene.detector)
     gains = GAIN * (1.0 + 0.02 * detector.standard_normal(len(AMPLIFIERS)))
     biases = _BIAS_LEVEL + 500.0 * detector.standard_normal(len(AMPLIFIERS))
     readout = noise.generator(scene.seed, noise.Stream.READOUT, scene.visit, scene.detector)
     biases += 5.0 * readout.standard_normal(len(AMPLIFIERS))
-    height = len(AMPLIFIERS) // 8 * _SEGMENT_Y
-    raw = np.empty((height, 8 * _SEGMENT_X), dtype=np.int32)
-    for amp in AMPLIFIERS:
-        level = readout.standard_normal((_SEGMENT_Y, _SEGMENT_X), dtype=np.float32)
-        level *= np.float32(READ_NOISE / gains[amp.index])
-        level += np.float32(biases[amp.index])
-        raw[amp.segment] = np.rint(level)
-    # The visit image's pixels, back in electrons with the sky, through each amplifier.
-    for rows, z in noise.normal_rows(scene.exposure_noise(), scene.height, scene.width):
-        block = electrons[rows]
-        z *= np.sqrt(cal.variance(block))
-        block += z
-        block /= np.float32(cal.njy_per_electron)
-        block += np.float32(cal.sky_electrons)
-        np.clip(block, 0.0, FULL_WELL, out=block)
-    for amp in AMPLIFIERS:
-        adu = electrons[amp.grid] / np.float32(gains[amp.index]) + np.float32(biases[amp.index])
-        raw[amp.data] = np.rint(np.minimum(adu, ADC_MAX))
-    del electrons
+    raw = _bias_and_read_noise(readout, gains, biases)
+    _read_out(_electrons(scene), raw, gains, biases)  # the electrons are freed on return
     cards: list[tuple[str, Any, str]] = [
         ("GAIN", GAIN, "[e-/ADU] nominal gain"),
         ("RDNOISE", READ_NOISE, "[e-] read noise"),
@@ -126,6 +106,46 @@ def raw_planes(scene: Scene) -> Iterator[Plane]:
             (f"BIAS{amp.index:02d}", float(biases[amp.index]), "[ADU] bias level"),
         ]
     yield Plane("IMAGE", raw, "adu", None, tuple(cards))
+
+
+def _bias_and_read_noise(
+    readout: np.random.Generator, gains: npt.NDArray[np.float64], biases: npt.NDArray[np.float64]
+) -> npt.NDArray[np.int32]:
+    """Every amplifier's segment at its bias level with read noise (ADU)."""
+    height = len(AMPLIFIERS) // 8 * _SEGMENT_Y
+    raw = np.empty((height, 8 * _SEGMENT_X), dtype=np.int32)
+    for amp in AMPLIFIERS:
+        level = readout.standard_normal((_SEGMENT_Y, _SEGMENT_X), dtype=np.float32)
+        level *= np.float32(READ_NOISE / gains[amp.index])
+        level += np.float32(biases[amp.index])
+        raw[amp.segment] = np.rint(level)
+    return raw
+
+
+def _electrons(scene: Scene) -> npt.NDArray[np.float32]:
+    """The visit image's pixels in electrons with the sky, clipped at the full well."""
+    cal = scene.calibration
+    electrons = exposure_model(scene)  # nJy until the loop is done
+    for rows, z in noise.normal_rows(scene.exposure_noise(), scene.height, scene.width):
+        block = electrons[rows]
+        z *= np.sqrt(cal.variance(block))
+        block += z
+        block /= np.float32(cal.njy_per_electron)
+        block += np.float32(cal.sky_electrons)
+        np.clip(block, 0.0, FULL_WELL, out=block)
+    return electrons
+
+
+def _read_out(
+    electrons: npt.NDArray[np.float32],
+    raw: npt.NDArray[np.int32],
+    gains: npt.NDArray[np.float64],
+    biases: npt.NDArray[np.float64],
+) -> None:
+    """Add each amplifier's signal (electrons through its gain) to its data section."""
+    for amp in AMPLIFIERS:
+        adu = electrons[amp.grid] / np.float32(gains[amp.index]) + np.float32(biases[amp.index])
+        raw[amp.data] = np.rint(np.minimum(adu, ADC_MAX))
 
 
 def amplifier_data(raw: npt.NDArray[np.int32]) -> npt.NDArray[np.int32]:

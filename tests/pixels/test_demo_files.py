@@ -1,8 +1,10 @@
-"""The demo FITS files' structure: HDUs, shapes, units, masks, headers, WCS, determinism
-and atomic writes (one file of each of the five products, see ``demo_rows``)."""
+"""The demo FITS files' structure: HDUs, shapes, units, masks, headers, WCS, determinism,
+memory while writing and atomic writes (one file of each of the five products, see
+``demo_rows``)."""
 
 from __future__ import annotations
 
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -174,6 +176,24 @@ def test_the_same_row_and_seed_give_the_same_file(
             assert np.array_equal(a.data, b.data)
     other_sky = Scene.from_row(trio.visit, SEED + 1).static_model()
     assert not np.array_equal(other_sky, Scene.from_row(trio.visit, SEED).static_model())
+
+
+@pytest.mark.parametrize("role", ["visit", "difference"])
+def test_writing_holds_one_float_plane_at_a_time(trio: Trio, role: str, tmp_path: Path) -> None:
+    # IMAGE, VARIANCE (float32) and MASK held together would be three planes (the old peak
+    # was 2.7); made one at a time, the peak is one plane being written, the mask (a byte
+    # per pixel) and a few blocks of rows.
+    row = rows_by_role(trio)[role]
+    kind = PRODUCT_KINDS[row["dataproduct_subtype"]]
+    plane_bytes = kind.width * kind.height * 4
+    tracemalloc.start()
+    try:
+        write_product(row, tmp_path / "file.fits", seed=SEED)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    mib = 2**20
+    assert peak < 2 * plane_bytes, f"peak {peak / mib:.0f} MiB, plane {plane_bytes / mib:.0f} MiB"
 
 
 def test_writes_are_atomic(trio: Trio, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
