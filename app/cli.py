@@ -12,7 +12,6 @@ from pydantic_core import ErrorDetails
 
 from app.config import Config
 from app.logging import configure_logging
-from app.memory import fix_mmap_threshold
 
 __all__ = ["main"]
 
@@ -29,7 +28,6 @@ def _serve(config: Config, args: argparse.Namespace) -> int:
     # read uploads; at the default 5 ms switch interval every I/O wait of the loop can cost
     # it 5 ms to win the GIL back from them. 1 ms keeps small requests fast under load.
     sys.setswitchinterval(0.001)
-    fix_mmap_threshold()
     uvicorn.run(
         create_app(config),
         host=args.host,
@@ -138,7 +136,6 @@ def _worker(config: Config, _args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    fix_mmap_threshold()  # workers make cutouts, and demo files for them
     asyncio.run(run_worker(config))
     return 0
 

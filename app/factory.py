@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from app.config import Config
+from app.memory import release_free_memory
 from app.paths import CUTOUT_JOBS_PATH, TAP_ASYNC_PATH
 from app.services.archive import ArchiveService
 from app.services.availability import AvailabilityService
@@ -126,7 +127,10 @@ def write_demo_product(row: Mapping[str, Any], path: Path, seed: int) -> None:
     """Write a demo row's FITS file (the ``pixels`` generator, loaded when first needed)."""
     from pixels import write_product  # the generator is loaded when first needed
 
-    write_product(row, path, seed=seed)
+    try:
+        write_product(row, path, seed=seed)
+    finally:
+        release_free_memory()  # its freed temporaries, before the next file (app/memory.py)
 
 
 class Factory:
