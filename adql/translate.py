@@ -52,6 +52,10 @@ class _Translator(GeometryTranslation):
         self.ctes: dict[int, sa.CTE] = {}
         self.labelled: list[Any] = []
         """Output columns of the SELECT being translated, for alias references."""
+        self.constants: dict[tuple[type, Any], Any] = {}
+        """One bound parameter per distinct constant of the query: ``GROUP BY ROUND(s_ra,
+        1)`` then holds the very parameter of the select list's ``ROUND(s_ra, 1)``, which
+        PostgreSQL needs to see the two as the same expression."""
 
     # ---- queries ------------------------------------------------------------------
 
@@ -202,6 +206,14 @@ class _Translator(GeometryTranslation):
 
     # ---- expressions --------------------------------------------------------------
 
+    def constant(self, value: Any) -> Expr:
+        key = (type(value), value)  # 1 and 1.0 are equal, but not the same parameter
+        if key not in self.constants:
+            typed = sa.String() if isinstance(value, str) else None
+            self.constants[key] = sa.literal(value, typed)
+        constant: Expr = self.constants[key]
+        return constant
+
     def condition(self, node: ast.Expression) -> Expr:
         condition: Expr = self.expr(node)
         return condition
@@ -210,9 +222,9 @@ class _Translator(GeometryTranslation):
     def expr(self, node: ast.Expression) -> Any:
         match node:
             case ast.Number(value=value):
-                return sa.literal(value)
+                return self.constant(value)
             case ast.String(value=value):
-                return sa.literal(value, sa.String())
+                return self.constant(value)
             case ast.Null():
                 return sa.null()
             case ast.ColumnRef():

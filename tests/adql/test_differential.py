@@ -182,6 +182,16 @@ def _structure() -> Iterator[str]:
     )
     yield 'SELECT column_name, datatype, "size", unit, ucd FROM tap_schema.columns'
     yield "SELECT * FROM tap_schema.keys NATURAL JOIN tap_schema.key_columns"
+    # Binning: a grouped expression holding a constant (PostgreSQL matches the GROUP BY
+    # expression to the select list's only if both hold the same parameter).
+    yield "SELECT ROUND(s_ra, 1) AS ra_bin, COUNT(*) FROM ivoa.ObsCore GROUP BY ROUND(s_ra, 1)"
+    yield "SELECT calib_level * 2, COUNT(*) FROM ivoa.ObsCore GROUP BY calib_level * 2"
+    yield "SELECT COALESCE(t_xel, -1), COUNT(*) FROM ivoa.ObsCore GROUP BY COALESCE(t_xel, -1)"
+    yield (
+        "SELECT lsst_band || '/' || dataproduct_subtype AS k, COUNT(*) FROM ivoa.ObsCore "
+        "GROUP BY lsst_band || '/' || dataproduct_subtype"
+    )
+    yield "SELECT DISTINCT ROUND(s_dec, 0) FROM ivoa.ObsCore ORDER BY ROUND(s_dec, 0)"
     for pattern in ("CC_O_2024110%", "%_0001__", "lsst_cells_v1-5063-%", "%R22_S11%"):
         yield f"SELECT COUNT(*) FROM ivoa.ObsCore WHERE obs_id LIKE '{pattern}'"
         yield f"SELECT COUNT(*) FROM ivoa.ObsCore WHERE obs_title ILIKE '{pattern.lower()}'"

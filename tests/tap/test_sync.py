@@ -87,6 +87,29 @@ async def test_cone_query_returns_typed_fields(tap_client: httpx.AsyncClient) ->
     )
 
 
+async def test_binning_by_an_expression_with_a_constant(tap_client: httpx.AsyncClient) -> None:
+    # The commonest TAP aggregate: on PostgreSQL it needs the GROUP BY expression and the
+    # select list's to share their constant's parameter.
+    binned = _table(
+        await _sync(
+            tap_client,
+            LANG="ADQL",
+            QUERY="SELECT ROUND(s_ra, 0) AS ra_bin, COUNT(*) AS n FROM ivoa.ObsCore "
+            "WHERE calib_level = 2 GROUP BY ROUND(s_ra, 0)",
+        )
+    )
+    everything = _table(
+        await _sync(
+            tap_client, LANG="ADQL", QUERY="SELECT s_ra FROM ivoa.ObsCore WHERE calib_level = 2"
+        )
+    )
+    expected: dict[float, int] = {}
+    for ra in everything["s_ra"]:
+        expected[float(np.floor(ra + 0.5))] = expected.get(float(np.floor(ra + 0.5)), 0) + 1
+    got = {float(b): int(n) for b, n in zip(binned["ra_bin"], binned["n"], strict=True)}
+    assert got == expected
+
+
 async def test_parameter_names_are_case_insensitive_and_get_works(
     tap_client: httpx.AsyncClient,
 ) -> None:
