@@ -285,8 +285,8 @@ class _Stamp:
 def _coadd(scene: Scene) -> Iterator[Plane]:
     cal = scene.calibration
     deepest = cal.background_variance / scene.input_count()
-    yield from _image_and_mask(*_coadd_image(scene), deepest, cal.saturation)
-    counts = scene.input_counts()
+    counts = scene.input_counts()  # 1 byte a pixel: kept for VARIANCE, not made twice
+    yield from _image_and_mask(*_coadd_image(scene, counts), deepest, cal.saturation)
     variance = _in_strips(
         scene.static_model(), lambda rows, model: _coadd_variance(cal.variance(model), counts[rows])
     )
@@ -300,10 +300,9 @@ def _coadd_variance(single: Float32, counts: npt.NDArray[np.uint8]) -> Float32:
     return single
 
 
-def _coadd_image(scene: Scene) -> tuple[Float32, Mask]:
+def _coadd_image(scene: Scene, counts: npt.NDArray[np.uint8]) -> tuple[Float32, Mask]:
     cal = scene.calibration
     image = scene.static_model()
-    counts = scene.input_counts()
     mask = np.zeros((scene.height, scene.width), dtype=np.int16)  # NO_DATA is bit 8
     saturation = np.float32(cal.saturation)
     rng = noise.generator(
