@@ -318,11 +318,8 @@ class AstBuilder(Transformer[Token, ast.Query]):
         spec = next((n for n in nodes if isinstance(n, tuple)), None)
         if natural and spec is not None:
             _fail("a NATURAL join takes neither ON nor USING", _span(children))
-        if not natural and spec is None:
-            _fail(
-                "a JOIN needs ON <condition> or USING (<columns>), or write NATURAL JOIN",
-                _span(children),
-            )
+        # Without ON or USING (ADQL 2.1 makes the join specification optional) every
+        # pair of rows joins: the WHERE clause says which to keep, as in DP1's tutorials.
         on = spec[1] if spec and spec[0] == "on" else None
         using = spec[1] if spec and spec[0] == "using" else ()
         return ast.Join(left, right, kind, natural, on, using, span=_span(children))

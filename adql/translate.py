@@ -19,6 +19,7 @@ from adql import ast
 from adql.binder import BoundQuery, ColumnInfo, Source
 from adql.context import SpatialColumns, TranslationContext
 from adql.dialects.geometry import Geometry
+from adql.dialects.keywords import BACKEND_KEYWORDS
 from adql.errors import AdqlSemanticError
 from adql.translate_geometry import COMPARISONS, GeometryTranslation, constant
 
@@ -43,6 +44,11 @@ _PG_NAMES = {"CEILING": "ceil", "LOG": "ln", "LOG10": "log", "RAND": "random", "
 _SQLITE_BUILTIN = {"ABS", "LOWER", "UPPER", "COALESCE"}
 
 
+def _name(name: str) -> str:
+    """A name the user chose, quoted when a backend reserves it (``nothing``, ``window``)."""
+    return sa.sql.quoted_name(name, quote=True) if name.lower() in BACKEND_KEYWORDS else name
+
+
 class _Translator(GeometryTranslation):
     def __init__(self, bound: BoundQuery, context: TranslationContext) -> None:
         self.bound = bound
@@ -61,7 +67,7 @@ class _Translator(GeometryTranslation):
 
     def query(self, query: ast.Query, row_limit: int | None = None) -> Any:
         for cte in query.with_:
-            self.ctes[id(cte)] = self.query(cte.query).cte(cte.name.key)
+            self.ctes[id(cte)] = self.query(cte.query).cte(_name(cte.name.key))
         body = query.body
         statement = self.body(body)
         self.labelled = list(statement.selected_columns)
@@ -138,7 +144,7 @@ class _Translator(GeometryTranslation):
                     columns += [self.column(s, c) for s, c in self.bound.stars[id(item)]]
                 else:
                     columns.append(self.expr(item.expr))
-        labelled = [c.label(o.name) for c, o in zip(columns, outputs, strict=True)]
+        labelled = [c.label(_name(o.name)) for c, o in zip(columns, outputs, strict=True)]
         self.labelled = labelled
         statement = sa.select(*labelled).select_from(*froms)
         if select.quantifier == "DISTINCT":
@@ -162,17 +168,18 @@ class _Translator(GeometryTranslation):
             return left.join(right, on, isouter=item.kind == "LEFT", full=item.kind == "FULL")
         source = self.bound.sources[id(item)]
         if isinstance(item, ast.DerivedTable):
-            clause: sa.FromClause = self.query(item.query).subquery(item.alias.key)
+            clause: sa.FromClause = self.query(item.query).subquery(_name(item.alias.key))
         elif source.cte is not None:
             cte = self.ctes[id(source.cte)]
             # A CTE aliased to its own name is the CTE itself (SQL forbids the alias).
-            clause = cte if source.name_key == source.cte.name.key else cte.alias(source.name_key)
+            own_name = source.name_key == source.cte.name.key
+            clause = cte if own_name else cte.alias(_name(source.name_key))
         else:
             assert source.table is not None
             table = self.ctx.tables[source.table.lower()]
             # The binder allows an unaliased table once per FROM, so it needs no alias;
             # skipping it also spares SQLAlchemy building a new set of column proxies.
-            clause = table if item.alias is None else table.alias(source.name_key)
+            clause = table if item.alias is None else table.alias(_name(source.name_key))
         self.froms[id(item)] = clause
         return clause
 

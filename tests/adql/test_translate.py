@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import _sqlite3
+import ctypes
 import math
+from collections import Counter
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 import pytest
 import sqlalchemy as sa
 
 from adql.binder import bind
+from adql.dialects.keywords import BACKEND_KEYWORDS, POSTGRESQL_KEYWORDS, SQLITE_KEYWORDS
 from adql.errors import AdqlError, AdqlSemanticError
 from adql.parser import parse
+from adql.reserved import RESERVED_WORDS
 from adql.translate import translate
 from app.storage.adql import translation_context
 from app.storage.database import archive_schema
@@ -228,6 +234,71 @@ def test_joins_ctes_subqueries_and_set_operations(run: Runner) -> None:
     assert exists[0][0] == subquery
 
 
+def test_a_join_without_on_or_using_pairs_every_row(
+    run: Runner, demo_tables: list[pa.Table]
+) -> None:
+    # DP1 tutorial 102_6 writes its crossmatch as "... JOIN TAP_UPLOAD.t AS t WHERE ...".
+    query = (
+        "SELECT COUNT(*) FROM ivoa.ObsCore AS v JOIN ivoa.ObsCore AS r "
+        "WHERE v.obs_id = r.obs_id AND v.calib_level = 2 AND r.calib_level = 1"
+    )
+    raws: Counter[str] = Counter()
+    visits: Counter[str] = Counter()
+    for table in demo_tables:
+        for obs_id, level in zip(
+            table["obs_id"].to_pylist(), table["calib_level"].to_pylist(), strict=True
+        ):
+            {1: raws, 2: visits}.get(level, Counter())[obs_id] += 1
+    assert run.rows(query) == [(sum(raws[k] * n for k, n in visits.items()),)]
+    schemas = run.rows("SELECT COUNT(*) FROM tap_schema.schemas")[0][0]
+    for kind in ("", "INNER ", "LEFT ", "LEFT OUTER ", "RIGHT ", "FULL "):
+        pairs = run.rows(
+            f"SELECT COUNT(*) FROM tap_schema.schemas AS a {kind}JOIN tap_schema.schemas AS b"
+        )
+        assert pairs == [(schemas * schemas,)], kind
+
+
+def test_names_the_databases_reserve_are_quoted(run: Runner) -> None:
+    # Every word that SQLite or PostgreSQL reserves and ADQL does not, as a column alias,
+    # table alias, derived table, CTE and derived column, on each backend.
+    words = sorted(w for w in BACKEND_KEYWORDS if w.upper() not in RESERVED_WORDS)
+    assert {"nothing", "window", "glob", "limit", "returning"} <= set(words)
+    failed = {}
+    for w in words:
+        query = (
+            f"WITH {w} AS (SELECT schema_name AS {w} FROM tap_schema.schemas AS {w}) "
+            f"SELECT x.{w} AS {w} FROM (SELECT {w}.{w} FROM {w}) AS x "
+            f"JOIN tap_schema.schemas AS {w}_ ON {w}_.schema_name = x.{w} "
+            f"WHERE x.{w} = 'ivoa' ORDER BY {w}"
+        )
+        try:
+            rows = run.rows(query)
+        except sa.exc.DBAPIError as error:
+            failed[w] = str(error.orig)
+        else:
+            assert rows == [("ivoa",)], w
+    assert not failed
+
+
+def test_backend_keyword_lists_match_the_databases_in_use(run: Runner) -> None:
+    if run.schema.backend == "postgresql":
+        with run.engine.connect() as conn:
+            live = set(
+                conn.scalars(sa.text("SELECT word FROM pg_get_keywords() WHERE catcode <> 'U'"))
+            )
+        assert live <= POSTGRESQL_KEYWORDS
+    else:
+        library = ctypes.CDLL(_sqlite3.__file__)
+        live = set()
+        for i in range(library.sqlite3_keyword_count()):
+            name, size = ctypes.c_char_p(), ctypes.c_int()
+            library.sqlite3_keyword_name(i, ctypes.byref(name), ctypes.byref(size))
+            assert name.value is not None
+            live.add(name.value[: size.value].decode().lower())
+        assert live <= SQLITE_KEYWORDS
+    assert len(live) > 100
+
+
 def test_top_offset_order_and_row_limit(run: Runner) -> None:
     ids = [
         r[0]
@@ -341,8 +412,6 @@ def test_set_operations_sqlite_lacks_are_refused_clearly(run: Runner) -> None:
             run.statement(query)
         return
     # EXCEPT ALL subtracts multisets: per obs_id, raws minus visit images, never below 0.
-    from collections import Counter
-
     raws = Counter(r[0] for r in run.rows("SELECT obs_id FROM ivoa.ObsCore WHERE calib_level = 1"))
     visits = Counter(
         r[0] for r in run.rows("SELECT obs_id FROM ivoa.ObsCore WHERE calib_level = 2")
