@@ -99,6 +99,11 @@ class BoundQuery:
     """By ``id()`` of each ``Cast``: the type of the value being cast."""
     unit_factors: dict[int, float] = field(default_factory=dict)
     """By ``id()`` of each ``IN_UNIT`` call: the factor converting to the target unit."""
+    integer_divisions: set[int] = field(default_factory=set)
+    """``id()`` of each ``/`` between two integers: SQL's division, truncating (7/2 = 3)."""
+
+
+_INTEGER_DATATYPES = frozenset({"unsignedByte", "short", "int", "long"})
 
 
 def _fail(message: str, span: ast.Span) -> NoReturn:
@@ -464,8 +469,10 @@ class _Binder:
             case ast.Arithmetic(left=left, right=right, op=op):
                 lt = self.numeric(left, scope, bound, op)
                 rt = self.numeric(right, scope, bound, op)
-                wide = {"double", "float"} & {lt.datatype, rt.datatype} or op == "/"
-                return ValueType("double") if wide else LONG
+                integers = {lt.datatype, rt.datatype} <= _INTEGER_DATATYPES
+                if op == "/" and integers:
+                    bound.integer_divisions.add(id(node))
+                return LONG if integers else ValueType("double")
             case ast.Concatenation(left=left, right=right):
                 self.expr(left, scope, bound)
                 self.expr(right, scope, bound)

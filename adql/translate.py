@@ -245,6 +245,10 @@ class _Translator(GeometryTranslation):
                 return -self.expr(operand) if op == "-" else self.expr(operand)
             case ast.Arithmetic(op=op, left=left, right=right):
                 lhs, rhs = self.expr(left), self.expr(right)
+                if id(node) in self.bound.integer_divisions:
+                    # SQL's integer division, truncating toward zero on both backends
+                    # (SQLAlchemy's "/" would make it a true division).
+                    return lhs.op("/", return_type=sa.BigInteger())(rhs)
                 return {"+": lhs + rhs, "-": lhs - rhs, "*": lhs * rhs, "/": lhs / rhs}[op]
             case ast.Concatenation(left=left, right=right):
                 return self.expr(left).concat(self.expr(right))

@@ -6,10 +6,12 @@ import _sqlite3
 import ctypes
 import math
 from collections import Counter
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 import sqlalchemy as sa
 
@@ -169,6 +171,31 @@ def test_math_functions_follow_adql_on_both_backends(run: Runner) -> None:
         1.0,
     ]
     assert [float(v) for v in row] == pytest.approx(expected)
+
+
+def test_integer_division_truncates_as_sql_does(run: Runner, demo_tables: list[pa.Table]) -> None:
+    row = run.rows(
+        "SELECT 7 / 2, -7 / 2, 7 / -2, 1 / 3 * 3, 7.0 / 2, 7 / 2.0, "
+        "CAST(7 AS SMALLINT) / CAST(2 AS SMALLINT), 7 / CAST(2 AS REAL) "
+        "FROM tap_schema.schemas WHERE schema_name = 'ivoa'"
+    )[0]
+    assert [type(v) for v in row[:4]] == [int] * 4
+    assert list(row) == [3, -3, -3, 0, 3.5, 3.5, 3, 3.5]
+    # Over columns, against Python's own arithmetic (truncating toward zero, as SQL does).
+    rows = run.rows(
+        "SELECT lsst_detector, lsst_detector / 4, -lsst_detector / 4, lsst_visit / 1000 "
+        "FROM ivoa.ObsCore WHERE calib_level = 2"
+    )
+    visits = pa.concat_tables(demo_tables).filter(pc.field("calib_level") == 2)
+    expected = sorted(
+        (d, int(Fraction(d, 4)), int(Fraction(-d, 4)), int(Fraction(v, 1000)))
+        for d, v in zip(
+            visits["lsst_detector"].to_pylist(), visits["lsst_visit"].to_pylist(), strict=True
+        )
+    )
+    assert sorted(rows) == expected
+    bound = bind(parse("SELECT 7 / 2, 7 / 2.0 FROM tap_schema.schemas"), run.catalog)
+    assert [c.type.datatype for c in bound.columns] == ["long", "double"]
 
 
 def test_geometry_values(run: Runner) -> None:
