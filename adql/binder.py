@@ -474,8 +474,10 @@ class _Binder:
                     bound.integer_divisions.add(id(node))
                 return LONG if integers else ValueType("double")
             case ast.Concatenation(left=left, right=right):
-                self.expr(left, scope, bound)
-                self.expr(right, scope, bound)
+                for side in (left, right):
+                    kind = self.expr(side, scope, bound).kind
+                    if kind.is_geometry:
+                        _fail(f"'||' joins strings, but this is {kind.value}", side.span)
                 return STRING
             case ast.Comparison(left=left, right=right):
                 for side in (left, right):
@@ -545,6 +547,9 @@ class _Binder:
                     arg.span,
                 )
         check_geometry_forms(name, args, kinds, call.span)
+        places = types[1] if name in ("ROUND", "TRUNCATE") and len(args) == 2 else None
+        if places and places.kind is Kind.NUMBER and places.datatype not in _INTEGER_DATATYPES:
+            _fail(f"the number of decimal places of {name} must be an integer", args[1].span)
         if name == "IN_UNIT":
             bound.unit_factors[id(call)] = unit_factor(types[0].unit, args[1], call.span)
         if spec.result is not None:

@@ -183,6 +183,8 @@ def _hint(error: UnexpectedInput, text: str) -> str | None:
     at = text[_position(error) : _position(error) + 6].upper()
     if before.endswith((" LIMIT", "\nLIMIT")) or (at.startswith("LIMIT") and not at[5:6].isalnum()):
         return "ADQL has no LIMIT; write SELECT TOP n ... instead"
+    if before.endswith("(") and at.startswith("WITH") and not at[4:5].isalnum():
+        return "WITH may only start the whole query; move this WITH to the top"
     if isinstance(error, UnexpectedCharacters):
         if re.match(r"[0-9.]+[a-z_]", text[_position(error) :], re.IGNORECASE):
             return (

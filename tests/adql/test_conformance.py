@@ -59,6 +59,8 @@ def _generated_cases() -> list[tuple[str, str]]:
         if name in ("POINT", "CIRCLE", "BOX", "POLYGON", "REGION", "DISTANCE", "IN_UNIT"):
             continue  # their forms are in conformance.txt
         args = [_ARGUMENT[k] for k in spec.args]
+        if name in ("ROUND", "TRUNCATE"):
+            args[1] = "calib_level"  # decimal places: an integer
         cases.append(("valid", f"SELECT {name}({', '.join(args)}) FROM ivoa.ObsCore"))
         if not spec.variadic:
             extra = ", ".join([*args, "1"])

@@ -43,7 +43,7 @@ TRICKY = [
     "SELECT x FROM a INTERSECT (SELECT x FROM b INTERSECT SELECT x FROM c)",
     "(SELECT x FROM a ORDER BY x) UNION SELECT x FROM b ORDER BY 1 DESC OFFSET 3",
     "((SELECT x FROM a))",
-    'WITH a AS (SELECT 1 AS one FROM t), "B" AS (WITH c AS (SELECT 2 FROM t) SELECT * FROM c) '
+    'WITH a AS (SELECT 1 AS one FROM t), "B" AS (SELECT * FROM c) '
     'SELECT DISTINCT TOP 3 a.*, "B".one "x""y" FROM a, "B" AS b2 GROUP BY a.one '
     "HAVING COUNT(*) > 1 AND COUNT(DISTINCT a.one) < 2",
     "SELECT CAST(x AS DOUBLE PRECISION), CAST(y AS VARCHAR(10)), cast(z as integer), PI(), "
