@@ -28,6 +28,7 @@ from adql.functions import (
     Kind,
     ValueType,
 )
+from adql.geometry_literals import GEOMETRY_CASTS, expand_geometry_literals
 from vometa import Field, FieldType
 
 __all__ = ["BoundQuery", "ColumnInfo", "OutputColumn", "Source", "bind"]
@@ -103,6 +104,11 @@ class BoundQuery:
     """``id()`` of each ``/`` between two integers: SQL's division, truncating (7/2 = 3)."""
 
 
+_DALI_EXAMPLES = {
+    "POINT": "'53.1 -28.1'",
+    "CIRCLE": "'53.1 -28.1 0.5'",
+    "POLYGON": "'53 -28 54 -28 54 -29'",
+}
 _INTEGER_DATATYPES = frozenset({"unsignedByte", "short", "int", "long"})
 
 
@@ -462,7 +468,10 @@ class _Binder:
             case ast.FunctionCall():
                 return self.call(node, scope, bound)
             case ast.Cast(operand=operand, type_name=type_name, length=length):
-                bound.cast_operands[id(node)] = self.expr(operand, scope, bound)
+                operand_type = self.expr(operand, scope, bound)
+                bound.cast_operands[id(node)] = operand_type
+                if type_name in GEOMETRY_CASTS:
+                    return self.geometry_cast(node, operand_type)
                 return cast_type(type_name, length, node.span)
             case ast.Sign(operand=operand):
                 return self.numeric(operand, scope, bound, node.op)
@@ -501,6 +510,19 @@ class _Binder:
                 for child in _children(node):
                     self.expr(child, scope, bound)
                 return INT
+
+    def geometry_cast(self, node: ast.Cast, operand: ValueType) -> ValueType:
+        """A geometry CAST left after expanding string constants: a no-op on a value
+        already of that type (a string constant was expanded before binding)."""
+        result = FUNCTIONS[node.type_name].result
+        assert result is not None
+        if node.length is not None or operand.xtype != result.xtype:
+            _fail(
+                f"CAST to {node.type_name} takes a string constant in DALI form, such as "
+                f"{_DALI_EXAMPLES[node.type_name]}, or a {node.type_name}",
+                node.span,
+            )
+        return result
 
     def numeric(self, node: ast.Expression, scope: _Scope, bound: BoundQuery, op: str) -> ValueType:
         value_type = self.expr(node, scope, bound)
@@ -594,6 +616,7 @@ def bind(query: ast.Query, catalog: Catalog) -> BoundQuery:
         For unknown or ambiguous names, wrong arguments and other misuse; the error's span
         points at the offending text.
     """
+    query = expand_geometry_literals(query)
     binder = _Binder(catalog)
     bound = BoundQuery(query, [])
     bound.columns = binder.query(query, None, {}, bound)

@@ -76,5 +76,8 @@ def cast_type(name: str, length: int | None, span: ast.Span) -> ValueType:
         return ValueType("char", size if name == "CHAR" else f"{size}*".replace("**", "*"))
     if name in _CAST_TYPES and length is None:
         return _CAST_TYPES[name]
-    allowed = "SMALLINT, INTEGER, BIGINT, REAL, DOUBLE PRECISION, CHAR(n), VARCHAR(n), TIMESTAMP"
+    allowed = (
+        "SMALLINT, INTEGER, BIGINT, REAL, DOUBLE PRECISION, CHAR(n), VARCHAR(n), TIMESTAMP, "
+        "POINT, CIRCLE, POLYGON"
+    )
     _fail(f"cannot CAST to {name}; ADQL casts to {allowed}", span)

@@ -9,6 +9,7 @@ PostgreSQL, an R*Tree prefilter on SQLite.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +22,7 @@ from adql.context import SpatialColumns, TranslationContext
 from adql.dialects.geometry import Geometry
 from adql.dialects.keywords import BACKEND_KEYWORDS
 from adql.errors import AdqlSemanticError
+from adql.geometry_literals import GEOMETRY_CASTS
 from adql.translate_geometry import COMPARISONS, GeometryTranslation, constant
 
 __all__ = ["SpatialColumns", "TranslationContext", "translate"]
@@ -42,6 +44,23 @@ _INTEGER_TYPES = frozenset({"SMALLINT", "INTEGER", "BIGINT"})
 _FLIPPED = {"=": "=", "<>": "<>", "<": ">", ">": "<", "<=": ">=", ">=": "<="}
 _PG_NAMES = {"CEILING": "ceil", "LOG": "ln", "LOG10": "log", "RAND": "random", "TRUNCATE": "trunc"}
 _SQLITE_BUILTIN = {"ABS", "LOWER", "UPPER", "COALESCE"}
+
+
+def _has_spatial_predicate(node: object) -> bool:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ast.FunctionCall) and current.name.name.upper() in (
+            "CONTAINS",
+            "INTERSECTS",
+        ):
+            return True
+        if isinstance(current, (ast.Query, ast.Span)) or not dataclasses.is_dataclass(current):
+            continue  # a subquery is negated as a whole (EXISTS, IN)
+        for item in dataclasses.fields(current):
+            value = getattr(current, item.name)
+            stack.extend(value if isinstance(value, tuple) else (value,))
+    return False
 
 
 def _name(name: str) -> str:
@@ -271,11 +290,13 @@ class _Translator(GeometryTranslation):
             case ast.Exists(query=query):
                 return sa.exists(self.query(query))
             case ast.Not(operand=operand):
-                return sa.not_(self.expr(operand))
+                return self.negate(self.expr(operand), _has_spatial_predicate(operand))
             case ast.And(left=left, right=right):
                 return sa.and_(self.expr(left), self.expr(right))
             case ast.Or(left=left, right=right):
                 return sa.or_(self.expr(left), self.expr(right))
+            case ast.Cast(operand=operand, type_name=type_name) if type_name in GEOMETRY_CASTS:
+                return self.expr(operand)  # already of that type (the binder checked)
             case ast.Cast(operand=operand, type_name=type_name, length=length):
                 cast_value = self.expr(operand)
                 source_type = self.bound.cast_operands.get(id(node))
@@ -305,6 +326,15 @@ class _Translator(GeometryTranslation):
         result: Expr = sa.not_(value) if node.negated else value
         return result
 
+    def negate(self, condition: Expr, spatial: bool) -> Expr:
+        """NOT ``condition``. On PostgreSQL a spatial condition is negated as ``IS FALSE``:
+        the planner would rewrite ``NOT (a && b)`` to pgSphere's negator ``!&&``, which
+        for two polygons (pgSphere 1.2) computes ``&&`` itself, so the answer was the
+        rows that do intersect."""
+        if spatial and self.ctx.backend == "postgresql":
+            return condition.is_(sa.false())
+        return sa.not_(condition)
+
     def comparison(self, node: ast.Comparison) -> Expr:
         for call, other, flipped in ((node.left, node.right, False), (node.right, node.left, True)):
             if not isinstance(call, ast.FunctionCall):
@@ -317,7 +347,7 @@ class _Translator(GeometryTranslation):
             ):
                 predicate = self.spatial_predicate(call)
                 wanted = (constant(other) == 1.0) == (node.op == "=")
-                return predicate if wanted else sa.not_(predicate)
+                return predicate if wanted else self.negate(predicate, spatial=True)
             op = _FLIPPED[node.op] if flipped else node.op
             if name == "DISTANCE" and op in ("<", "<="):
                 return self.distance_predicate(call, op, other)

@@ -479,3 +479,89 @@ def test_centroid_of_polygons_and_footprints(run: Runner) -> None:
     for s_ra, s_dec, ra, dec in rows:
         # A detector's vertex mean is the centre of its bounding circle.
         assert angular_distance(s_ra, s_dec, ra, dec) < 1e-5
+
+
+def _within(ra: np.ndarray, dec: np.ndarray, centre: tuple[float, float], radius: float) -> Any:
+    """The test's own haversine: which positions lie within ``radius`` degrees."""
+    a1, d1, a2, d2 = map(np.radians, (ra, dec, centre[0], centre[1]))
+    h = np.sin((d2 - d1) / 2) ** 2 + np.cos(d1) * np.cos(d2) * np.sin((a2 - a1) / 2) ** 2
+    return np.degrees(2 * np.arcsin(np.sqrt(h))) < radius
+
+
+def test_region_stcs_and_geometry_casts_select_what_their_shapes_hold(
+    run: Runner, demo_tables: list[pa.Table]
+) -> None:
+    table = pa.concat_tables(demo_tables).filter(pc.field("calib_level") == 2)
+    ra, dec = table["s_ra"].to_numpy(), table["s_dec"].to_numpy()
+    near_ecdfs = _within(ra, dec, (53.0, -28.0), 0.2)
+    near_second = _within(ra, dec, (95.0, -25.0), 0.3)
+    assert near_ecdfs.sum() > 100
+    assert near_second.sum() > 100
+    point = "CONTAINS(POINT(s_ra, s_dec), {}) = 1"
+    count = "SELECT COUNT(*) FROM ivoa.ObsCore WHERE calib_level = 2 AND ({})"
+    for shape in (
+        "REGION('Circle ICRS 53 -28 0.2')",
+        "REGION('circle icrs geocenter 53.0 -28.0 0.2')",
+        "CAST('53 -28 0.2' AS CIRCLE)",
+        "CIRCLE(CAST('53 -28' AS POINT), 0.2)",
+    ):
+        assert run.rows(count.format(point.format(shape))) == [(near_ecdfs.sum(),)], shape
+    union = "REGION('Union ICRS (Circle 53 -28 0.2 Circle 95 -25 0.3)')"
+    either = (near_ecdfs | near_second).sum()
+    assert run.rows(count.format(point.format(union))) == [(either,)]
+    outside = f"CONTAINS(POINT(s_ra, s_dec), {union}) = 0"
+    assert run.rows(count.format(outside)) == [(len(table) - either,)]
+    # Box and polygon regions give what their constructors give.
+    for region, constructor in (
+        ("REGION('Box ICRS 53 -28 0.5 0.4')", "BOX(53, -28, 0.5, 0.4)"),
+        (
+            "REGION('Polygon 53 -28 53.3 -28 53.3 -27.8')",
+            "POLYGON(53, -28, 53.3, -28, 53.3, -27.8)",
+        ),
+        (
+            "CAST('53 -28 53.3 -28 53.3 -27.8' AS POLYGON)",
+            "POLYGON(53, -28, 53.3, -28, 53.3, -27.8)",
+        ),
+        ("REGION('Position ICRS 53.2 -28.1')", "POINT(53.2, -28.1)"),
+    ):
+        overlap = "INTERSECTS(s_region, {}) = 1"
+        expected = run.rows(count.format(overlap.format(constructor)))[0][0]
+        assert expected > 0
+        assert run.rows(count.format(overlap.format(region))) == [(expected,)], region
+
+
+@pytest.mark.parametrize(
+    ("adql", "message"),
+    [
+        ("REGION('Circle GALACTIC 1 2 3')", "frame GALACTIC is not supported"),
+        ("REGION('Circle 1 2')", "Circle takes 3 numbers, not 2"),
+        ("REGION('Polygon 1 2 3 4')", "three or more pairs"),
+        ("REGION('Ellipse 1 2 3 4 5')", "unknown region 'ELLIPSE'"),
+        ("REGION('Union (Circle 1 2 3)')", "two or more regions"),
+        ("REGION('Union (Circle 1 2 3 Circle 4 5 6')", "not closed"),
+        ("REGION('Circle 1 2 3 x')", "unexpected 'x' after the region"),
+        ("CAST('1 2 3' AS POINT)", "a DALI point is 2 numbers"),
+        ("CAST('1 2 nan' AS CIRCLE)", "finite"),
+        ("CAST(obs_id AS POLYGON)", "takes a string constant in DALI form"),
+        ("REGION('Union (Circle 1 2 3 Circle 4 5 6)')", "only be used in CONTAINS"),
+    ],
+)
+def test_geometry_strings_that_are_wrong_say_why(run: Runner, adql: str, message: str) -> None:
+    with pytest.raises(AdqlSemanticError, match=message):
+        run.statement(f"SELECT {adql} FROM ivoa.ObsCore")
+
+
+def test_negated_spatial_conditions_are_the_complement(run: Runner) -> None:
+    # pgSphere 1.2's "!&&" for two polygons computes "&&": NOT must not reach it.
+    coadds = "FROM ivoa.ObsCore WHERE dataproduct_subtype = 'lsst.deep_coadd'"
+    total = run.rows(f"SELECT COUNT(*) {coadds}")[0][0]
+    count = f"SELECT COUNT(*) {coadds} AND ({{}})"
+    box = "INTERSECTS(s_region, BOX(95, -25, 1, 1))"
+    circle = "INTERSECTS(s_region, CIRCLE(53, -28, 0.2))"
+    inside = run.rows(count.format(f"{box} = 1"))[0][0]
+    either = run.rows(count.format(f"{box} = 1 OR {circle} = 1"))[0][0]
+    assert 0 < inside < either < total
+    assert run.rows(count.format(f"{box} = 0")) == [(total - inside,)]
+    assert run.rows(count.format(f"{box} <> 1")) == [(total - inside,)]
+    assert run.rows(count.format(f"NOT {box} = 1")) == [(total - inside,)]
+    assert run.rows(count.format(f"NOT ({box} = 1 OR {circle} = 1)")) == [(total - either,)]
