@@ -238,6 +238,15 @@ class _Binder:
             self.expr(body.where, scope, bound)
             scope.in_where = False
         for expr in body.group_by:
+            if isinstance(expr, ast.Number) and isinstance(expr.value, int):
+                # An output column's position, as in ORDER BY (and as databases read it).
+                if not 1 <= expr.value <= len(outputs):
+                    _fail(
+                        f"GROUP BY {expr.value}: the query has {len(outputs)} "
+                        f"output column{'s' if len(outputs) != 1 else ''}",
+                        expr.span,
+                    )
+                continue
             self.expr(expr, scope, bound, allow_alias=True)
         if body.having is not None:
             self.expr(body.having, scope, bound)

@@ -21,7 +21,6 @@ from adql.binder import BoundQuery, ColumnInfo, Source
 from adql.context import SpatialColumns, TranslationContext
 from adql.dialects.geometry import Geometry
 from adql.dialects.keywords import BACKEND_KEYWORDS
-from adql.errors import AdqlSemanticError
 from adql.geometry_literals import GEOMETRY_CASTS
 from adql.translate_geometry import COMPARISONS, GeometryTranslation, constant
 
@@ -61,6 +60,25 @@ def _has_spatial_predicate(node: object) -> bool:
             value = getattr(current, item.name)
             stack.extend(value if isinstance(value, tuple) else (value,))
     return False
+
+
+def _multiset_operation(op: str, left: Any, right: Any) -> Any:
+    """EXCEPT ALL or INTERSECT ALL where the database has only the set forms (SQLite).
+
+    Numbering the copies of each row (1, 2, ... within its group of equal rows) makes
+    every copy distinct; the set operation on (row, number) then keeps max(m - n, 0)
+    copies for EXCEPT and min(m, n) for INTERSECT, as the ALL forms do.
+    """
+    names = [c.name for c in left.selected_columns]
+
+    def numbered(statement: Any) -> Any:
+        rows = statement.subquery()
+        copy = sa.func.row_number().over(partition_by=list(rows.c)).label("obscura_copy")
+        return sa.select(*rows.c, copy)
+
+    combine = sa.except_ if op == "EXCEPT" else sa.intersect
+    combined = combine(numbered(left), numbered(right)).subquery()
+    return sa.select(*[c.label(n) for c, n in zip(combined.c, names, strict=False)])
 
 
 def _name(name: str) -> str:
@@ -120,11 +138,7 @@ class _Translator(GeometryTranslation):
                 "INTERSECT": (sa.intersect, sa.intersect_all),
             }[body.op][int(body.all)]
             if body.all and body.op != "UNION" and self.ctx.backend == "sqlite":
-                raise AdqlSemanticError(
-                    f"{body.op} ALL is not available on this service's "
-                    f"SQLite database; use {body.op}",
-                    body.span,
-                )
+                return _multiset_operation(body.op, left, right)
             return op(left, right)
         return self.select(body)
 
@@ -135,6 +149,11 @@ class _Translator(GeometryTranslation):
         if isinstance(statement, sa.CompoundSelect):
             return sa.select(statement.subquery())
         return statement
+
+    def group_key(self, key: ast.Expression) -> Any:
+        if isinstance(key, ast.Number) and isinstance(key.value, int):
+            return self.labelled[key.value - 1].element  # the expression, not its name
+        return self.expr(key)
 
     def sort_key(self, key: ast.SortKey, statement: Any) -> Any:
         columns = list(statement.selected_columns)
@@ -171,7 +190,7 @@ class _Translator(GeometryTranslation):
         if select.where is not None:
             statement = statement.where(self.condition(select.where))
         if select.group_by:
-            statement = statement.group_by(*[self.expr(g) for g in select.group_by])
+            statement = statement.group_by(*[self.group_key(g) for g in select.group_by])
         if select.having is not None:
             statement = statement.having(self.condition(select.having))
         return statement

@@ -192,6 +192,31 @@ def _structure() -> Iterator[str]:
         "GROUP BY lsst_band || '/' || dataproduct_subtype"
     )
     yield "SELECT DISTINCT ROUND(s_dec, 0) FROM ivoa.ObsCore ORDER BY ROUND(s_dec, 0)"
+    # Issue 15's classes: joins without ON, names the databases reserve, integer division,
+    # multiset operations, STC-S regions, DALI casts, negated polygon overlaps.
+    yield (
+        "SELECT COUNT(*) FROM ivoa.ObsCore AS v JOIN ivoa.ObsCore AS r WHERE "
+        "v.obs_id = r.obs_id AND v.calib_level = 2 AND r.calib_level = 1"
+    )
+    yield "SELECT TOP 10 obs_id AS nothing, lsst_band AS window FROM ivoa.ObsCore ORDER BY 1, 2"
+    yield "SELECT lsst_detector / 4, -lsst_visit / 7, COUNT(*) FROM ivoa.ObsCore GROUP BY 1, 2"
+    yield (
+        "SELECT lsst_band, calib_level FROM ivoa.ObsCore WHERE calib_level = 1 EXCEPT ALL "
+        "SELECT lsst_band, calib_level - 1 FROM ivoa.ObsCore WHERE calib_level = 2"
+    )
+    yield (
+        "SELECT lsst_band FROM ivoa.ObsCore WHERE calib_level = 2 INTERSECT ALL "
+        "SELECT lsst_band FROM ivoa.ObsCore WHERE calib_level = 3"
+    )
+    yield (
+        "SELECT COUNT(*) FROM ivoa.ObsCore WHERE INTERSECTS(s_region, "
+        "REGION('Union ICRS (Box 53 -28 0.5 0.5 Polygon 95 -25 95.5 -25 95.5 -24.6)')) = 1"
+    )
+    yield (
+        "SELECT COUNT(*) FROM ivoa.ObsCore WHERE "
+        "CONTAINS(POINT(s_ra, s_dec), CAST('59.1 -48.73 0.3' AS CIRCLE)) = 1"
+    )
+    yield "SELECT COUNT(*) FROM ivoa.ObsCore WHERE INTERSECTS(s_region, BOX(95, -25, 1, 1)) = 0"
     for pattern in ("CC_O_2024110%", "%_0001__", "lsst_cells_v1-5063-%", "%R22_S11%"):
         yield f"SELECT COUNT(*) FROM ivoa.ObsCore WHERE obs_id LIKE '{pattern}'"
         yield f"SELECT COUNT(*) FROM ivoa.ObsCore WHERE obs_title ILIKE '{pattern.lower()}'"

@@ -429,21 +429,23 @@ def test_distance_and_region_queries_use_the_spatial_index(run: Runner, query: s
     assert len(run.rows(query)) > 100
 
 
-def test_set_operations_sqlite_lacks_are_refused_clearly(run: Runner) -> None:
-    query = (
-        "SELECT obs_id FROM ivoa.ObsCore WHERE calib_level = 1 EXCEPT ALL "
-        "SELECT obs_id FROM ivoa.ObsCore WHERE calib_level = 2"
-    )
-    if run.schema.backend == "sqlite":
-        with pytest.raises(AdqlSemanticError, match="EXCEPT ALL is not available"):
-            run.statement(query)
-        return
-    # EXCEPT ALL subtracts multisets: per obs_id, raws minus visit images, never below 0.
-    raws = Counter(r[0] for r in run.rows("SELECT obs_id FROM ivoa.ObsCore WHERE calib_level = 1"))
-    visits = Counter(
-        r[0] for r in run.rows("SELECT obs_id FROM ivoa.ObsCore WHERE calib_level = 2")
-    )
-    assert Counter(r[0] for r in run.rows(query)) == raws - visits
+def test_except_all_and_intersect_all_are_multiset_operations(run: Runner) -> None:
+    # SQLite has neither; the translation numbers each row's copies to emulate them.
+    raws = Counter(run.rows("SELECT obs_id, lsst_band FROM ivoa.ObsCore WHERE calib_level = 1"))
+    visits = Counter(run.rows("SELECT obs_id, lsst_band FROM ivoa.ObsCore WHERE calib_level = 2"))
+    assert raws - visits
+    assert raws & visits
+    for op, expected in (("EXCEPT ALL", raws - visits), ("INTERSECT ALL", raws & visits)):
+        query = (
+            f"SELECT obs_id, lsst_band FROM ivoa.ObsCore WHERE calib_level = 1 {op} "
+            "SELECT obs_id, lsst_band FROM ivoa.ObsCore WHERE calib_level = 2"
+        )
+        assert Counter(run.rows(query)) == expected, op
+        ordered = run.rows(f"{query} ORDER BY 1 DESC, 2 OFFSET 3")
+        by_band = sorted(expected.elements(), key=lambda r: r[1])
+        assert ordered == sorted(by_band, key=lambda r: r[0], reverse=True)[3:]
+        nested = run.rows(f"SELECT COUNT(*) FROM ({query}) AS x WHERE x.lsst_band = 'r'")
+        assert nested == [(sum(n for (_, band), n in expected.items() if band == "r"),)]
 
 
 def test_in_unit_converts_with_the_column_unit(run: Runner) -> None:
