@@ -19,6 +19,7 @@ from adql import ast
 from adql.binder import BoundQuery, ColumnInfo, Source
 from adql.context import SpatialColumns, TranslationContext
 from adql.dialects.geometry import Geometry, UnsupportedGeometryError
+from adql.dialects.sqlite_functions import cone_box
 from adql.errors import AdqlSemanticError
 
 __all__ = ["COMPARISONS", "GeometryTranslation", "constant"]
@@ -43,17 +44,6 @@ def constant(node: ast.Expression) -> float | None:
         inner = constant(node.operand)
         return None if inner is None else (-inner if node.op == "-" else inner)
     return None
-
-
-def _cone_box(ra: float, dec: float, radius: float) -> tuple[float, ...]:
-    a, d = math.radians(ra), math.radians(dec)
-    centre = (math.cos(d) * math.cos(a), math.cos(d) * math.sin(a), math.sin(d))
-    r = math.radians(radius)
-    box: list[float] = []
-    for c in centre:
-        theta = math.acos(max(-1.0, min(1.0, c)))
-        box += [math.cos(min(math.pi, theta + r)), math.cos(max(0.0, theta - r))]
-    return tuple(box)
 
 
 class GeometryTranslation:
@@ -108,12 +98,14 @@ class GeometryTranslation:
                 return sa.case((predicate, 1), else_=0)
             if name == "DISTANCE":
                 args = self.geometry_args(call)
-                if len(args) == 4:
-                    first = self.geometry.point(self.expr(args[0]), self.expr(args[1]))
-                    second = self.geometry.point(self.expr(args[2]), self.expr(args[3]))
-                else:
-                    first, second = self.shape(args[0])[0], self.shape(args[1])[0]
-                return self.geometry.distance(first, second)
+                if len(args) == 2:
+                    p1, p2 = self.point_parts(args[0]), self.point_parts(args[1])
+                    if p1 is None or p2 is None or self.ctx.backend == "postgresql":
+                        first, second = self.shape(args[0])[0], self.shape(args[1])[0]
+                        return self.geometry.distance(first, second)
+                    args = [*p1, *p2]
+                ra1, dec1, ra2, dec2 = (self.expr(a) for a in args)
+                return self.geometry.distance_between(ra1, dec1, ra2, dec2)
             if name == "AREA":
                 return self.geometry.area(self.shape(call.args[0])[0])
             if name in ("COORD1", "COORD2"):
@@ -228,37 +220,156 @@ class GeometryTranslation:
         first_node, second_node = call.args
         first, first_kind = self.shape(first_node)
         second, second_kind = self.shape(second_node)
-        if call.name.name.upper() == "CONTAINS":
+        point, circle = self.point_parts(first_node), self.circle_parts(second_node)
+        contains = call.name.name.upper() == "CONTAINS"
+        if contains and self.ctx.backend == "sqlite" and point and circle:
+            # A point in a circle is a distance, without building the two shapes.
+            ra, dec, r = (self.expr(p) for p in circle)
+            x, y = (self.expr(p) for p in point)
+            predicate = self.geometry.distance_between(x, y, ra, dec) <= r
+        elif contains:
             predicate = self.geometry.contains(first, second)
         else:
             predicate = self.geometry.intersects(
                 first, second, first_kind == "point", second_kind == "point"
             )
+        terms = [predicate]
+        if contains:
+            cone = self.reversed_cone(first_node, second_node)
+            if cone is not None:
+                terms.insert(0, cone)
         prefilter = self.rtree_prefilter(first_node, second_node)
-        return predicate if prefilter is None else sa.and_(prefilter, predicate)
+        if prefilter is not None:
+            terms.insert(0, prefilter)
+        return terms[0] if len(terms) == 1 else sa.and_(*terms)
+
+    # ---- crossmatches: the shape comes from another row --------------------------
+
+    def point_parts(self, node: ast.Expression) -> tuple[ast.Expression, ast.Expression] | None:
+        """(ra, dec) of ``POINT(ra, dec)``."""
+        if isinstance(node, ast.FunctionCall) and node.name.name.upper() == "POINT":
+            args = self.geometry_args(node)
+            if len(args) == 2:
+                return args[0], args[1]
+        return None
+
+    def circle_parts(
+        self, node: ast.Expression
+    ) -> tuple[ast.Expression, ast.Expression, ast.Expression] | None:
+        """(ra, dec, radius) of ``CIRCLE(ra, dec, r)`` or ``CIRCLE(POINT(ra, dec), r)``."""
+        if not (isinstance(node, ast.FunctionCall) and node.name.name.upper() == "CIRCLE"):
+            return None
+        args = self.geometry_args(node)
+        if len(args) == 3:
+            return args[0], args[1], args[2]
+        centre = self.point_parts(args[0]) if len(args) == 2 else None
+        return None if centre is None else (centre[0], centre[1], args[1])
+
+    def reversed_cone(self, point: ast.Expression, circle: ast.Expression) -> Expr | None:
+        """PostgreSQL: ``CONTAINS(POINT(x, y), CIRCLE(POINT(t.ra, t.dec), r))`` with t
+        indexed is also ``t``'s point within r of (x, y), which its GiST index answers."""
+        parts = self.circle_parts(circle)
+        if self.ctx.backend != "postgresql" or parts is None or self.point_parts(point) is None:
+            return None
+        centre = ast.FunctionCall(ast.Identifier("POINT"), parts[:2], span=circle.span)
+        indexed = self.indexed_point(self.geometry_args(centre))
+        if indexed is None or self.indexed_source(point) is not None:
+            return None
+        cone = ast.FunctionCall(ast.Identifier("CIRCLE"), (point, parts[2]), span=circle.span)
+        return self.geometry.contains(indexed, self.shape(cone)[0])
+
+    def dec_band(self, point: ast.Expression, circle: ast.Expression) -> Expr | None:
+        """SQLite: an indexed ``POINT(ra, dec)`` in a circle around another row's position
+        (or another row's point in a circle around it) lies in the band of declinations
+        within the radius, which the (s_dec, s_ra) index finds. When both positions are
+        indexed, the band is written for each side, so either can drive the join."""
+        parts, point_args = self.circle_parts(circle), self.point_parts(point)
+        if parts is None or point_args is None:
+            return None
+        ra, dec, radius = parts
+        bands = []
+        for indexed, other in ((point_args, (ra, dec)), ((ra, dec), point_args)):
+            source = self.point_source(list(indexed))
+            spatial = self.spatial_of(source)
+            if source is None or spatial is None or self.point_source(list(other)) is source:
+                continue
+            columns = self.froms[id(source.node)].c
+            ra_column, dec_column = columns[spatial.ra], columns[spatial.dec]
+            centre_ra, centre_dec, r = self.expr(other[0]), self.expr(other[1]), self.expr(radius)
+            gap = sa.func.abs(ra_column - centre_ra)
+            bands += [
+                dec_column.between(centre_dec - r, centre_dec + r),
+                sa.func.min(gap, 360 - gap) <= sa.func.adql_ra_window(centre_dec, r),
+            ]
+        return sa.and_(*bands) if bands else None
+
+    def row_box(self, node: ast.Expression) -> list[Expr] | Any | None:
+        """The R*Tree box of a shape computed from a row: six bounds (a point or circle),
+        or the R*Tree row of another indexed table's footprint (a region column)."""
+        parts = self.circle_parts(node)
+        if parts is None:
+            point = self.point_parts(node)
+            parts = None if point is None else (*point, ast.Number(0, "0"))
+        if parts is not None:
+            ra, dec, radius = (self.expr(p) for p in parts)
+            return [sa.func.adql_cone_box(ra, dec, radius, i) for i in range(6)]
+        if isinstance(node, ast.ColumnRef):
+            found = self.region_source(node)
+            if found is not None and found[1].rowid is not None and self.ctx.rtree is not None:
+                other = self.ctx.rtree.alias("obscura_other_box")
+                return other, self.froms[id(found[0].node)].c[found[1].rowid]
+        return None
 
     def rtree_prefilter(self, first: ast.Expression, second: ast.Expression) -> Expr | None:
-        """SQLite: restrict an indexed table's rows to R*Tree boxes near a constant shape."""
+        """SQLite: restrict an indexed table's rows to R*Tree boxes near the other shape.
+
+        For a constant shape, one R*Tree search. In a crossmatch (the shape comes from
+        another row) every side that is an indexed table gets its restriction, so the
+        database can drive the join from either side.
+        """
         if self.ctx.backend != "sqlite" or self.ctx.rtree is None:
             return None
+        constant_shape = self.constant_box(first) or self.constant_box(second)
+        band = None if constant_shape else self.dec_band(first, second)
+        if band is not None:
+            return band
+        filters = []
         for table_side, shape_side in ((first, second), (second, first)):
             source = self.indexed_source(table_side)
-            box = self.constant_box(shape_side)
             spatial = self.spatial_of(source)
-            if source is None or box is None or spatial is None or spatial.rowid is None:
+            if source is None or spatial is None or spatial.rowid is None:
                 continue
-            rt = self.ctx.rtree.c
-            x0, x1, y0, y1, z0, z1 = box
-            boxes = sa.select(rt.id).where(
-                rt.xmax >= x0,
-                rt.xmin <= x1,
-                rt.ymax >= y0,
-                rt.ymin <= y1,
-                rt.zmax >= z0,
-                rt.zmin <= z1,
-            )
-            return self.froms[id(source.node)].c[spatial.rowid].in_(boxes)
-        return None
+            rowid = self.froms[id(source.node)].c[spatial.rowid]
+            box = self.constant_box(shape_side)
+            if box is not None:
+                return rowid.in_(self.rtree_search(box))
+            row_box = self.row_box(shape_side)
+            if row_box is not None:
+                filters.append(rowid.in_(self.rtree_search(row_box)))
+        return sa.and_(*filters) if filters else None
+
+    def rtree_search(self, box: Any) -> Any:
+        """The ids of R*Tree boxes overlapping ``box``: six bounds, or (R*Tree alias, id)
+        for the box of another indexed row."""
+        assert self.ctx.rtree is not None
+        rt = self.ctx.rtree.c
+        if isinstance(box, tuple) and len(box) == 2:
+            other, rowid = box
+            o = other.c
+            bounds: tuple[Any, ...] = (o.xmin, o.xmax, o.ymin, o.ymax, o.zmin, o.zmax)
+            condition = [o.id == rowid]
+        else:
+            bounds, condition = tuple(box), []
+        x0, x1, y0, y1, z0, z1 = bounds
+        return sa.select(rt.id).where(
+            *condition,
+            rt.xmax >= x0,
+            rt.xmin <= x1,
+            rt.ymax >= y0,
+            rt.ymin <= y1,
+            rt.zmax >= z0,
+            rt.zmin <= z1,
+        )
 
     def region_source(self, node: ast.ColumnRef) -> tuple[Source, SpatialColumns] | None:
         """The table and spatial columns whose footprint column ``node`` names, if any."""
@@ -295,9 +406,9 @@ class GeometryTranslation:
             return None
         numbers = [v for v in values if v is not None]
         if name == "POINT" and len(numbers) == 2:
-            return _cone_box(numbers[0], numbers[1], 0.0)
+            return cone_box(numbers[0], numbers[1], 0.0)
         if name == "CIRCLE" and len(numbers) == 3:
-            return _cone_box(*numbers)
+            return cone_box(*numbers)
         if name == "POLYGON" and len(numbers) >= 6:
             ras, decs = numbers[0::2], numbers[1::2]
             # A cone around the vertices' mean holds the polygon (edges bulge < 90 deg).
@@ -313,7 +424,7 @@ class GeometryTranslation:
             ra0 = math.degrees(math.atan2(y, x)) % 360
             dec0 = math.degrees(math.atan2(z, math.hypot(x, y)))
             radius = max(_separation(ra0, dec0, r, d) for r, d in zip(ras, decs, strict=True))
-            return _cone_box(ra0, dec0, min(180.0, radius * 1.01 + 1e-6))
+            return cone_box(ra0, dec0, min(180.0, radius * 1.01 + 1e-6))
         return None
 
 

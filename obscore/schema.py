@@ -48,6 +48,7 @@ HIDDEN_SCHEMA = "obscura"
 """PostgreSQL schema for helper functions and internal tables; TAP never publishes it."""
 
 RTREE_TABLE = "obscore_rtree"
+DEC_INDEX = "obscore_s_dec_idx"
 FILES_TABLE = "obscore_file"
 
 _BTREE_COLUMNS = (
@@ -267,6 +268,10 @@ def build_schema(backend: Backend) -> ArchiveSchema:
     if backend == "postgresql":
         sa.Index("obscore_s_point_idx", obscore.c.s_point, postgresql_using="gist")
         sa.Index("obscore_s_poly_idx", obscore.c.s_poly, postgresql_using="gist")
+    else:
+        # Crossmatches on SQLite: each position probes the band of declinations within the
+        # radius (the R*Tree holds footprints, far larger than a crossmatch radius).
+        sa.Index(DEC_INDEX, obscore.c.s_dec, obscore.c.s_ra)
 
     tap = {
         t.name: sa.Table(t.name, metadata, *_columns(t), schema="tap_schema")

@@ -156,6 +156,12 @@ class Geometry:
             return sa.func.degrees(first.op("<->")(second))
         return sa.func.adql_distance(first, second)
 
+    def distance_between(self, ra1: Expr, dec1: Expr, ra2: Expr, dec2: Expr) -> Expr:
+        """DISTANCE between two positions given as coordinates, in degrees."""
+        if self.pg:
+            return self.distance(self.point(ra1, dec1), self.point(ra2, dec2))
+        return sa.func.adql_distance4(ra1, dec1, ra2, dec2)
+
     def area(self, shape: Expr) -> Expr:
         """AREA in square degrees."""
         if self.pg:

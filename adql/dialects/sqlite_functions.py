@@ -314,9 +314,45 @@ _MATH: dict[str, tuple[int, Callable[..., Any]]] = {
 }
 
 
+def cone_box(ra: float, dec: float, radius: float) -> tuple[float, ...]:
+    """(xmin, xmax, ymin, ymax, zmin, zmax) of a cone on the unit sphere, all degrees: the
+    box the R*Tree is searched with (one axis at a time: the angle to the axis, widened
+    by the radius, bounds that coordinate)."""
+    a, d = math.radians(ra), math.radians(dec)
+    centre = (math.cos(d) * math.cos(a), math.cos(d) * math.sin(a), math.sin(d))
+    r = math.radians(radius)
+    box: list[float] = []
+    for c in centre:
+        theta = math.acos(max(-1.0, min(1.0, c)))
+        box += [math.cos(min(math.pi, theta + r)), math.cos(max(0.0, theta - r))]
+    return tuple(box)
+
+
+def _cone_box_bound(ra: float, dec: float, radius: float, which: int) -> float:
+    return cone_box(ra, dec, radius)[which]
+
+
+def ra_window(dec: float, radius: float) -> float:
+    """Half the width in RA (degrees) of a cone of ``radius`` centred at ``dec``: every
+    point of the cone is within it of the centre's RA (180 when the cone holds a pole)."""
+    d, r = math.radians(dec), math.radians(radius)
+    if math.cos(d) <= math.sin(r) or radius >= 90:
+        return 180.0
+    return math.degrees(math.asin(math.sin(r) / math.cos(d))) * (1 + 1e-9) + 1e-12
+
+
+def _distance(ra1: float, dec1: float, ra2: float, dec2: float) -> float:
+    return _angle(_vec(ra1, dec1), _vec(ra2, dec2))
+
+
 def register_adql_functions(connection: _FunctionRegistry) -> None:
     """Register ``adql_<name>`` for every function ADQL needs beyond SQLite's own."""
     for name, (narg, func) in _MATH.items():
         connection.create_function(f"adql_{name}", narg, _null_safe(func), deterministic=True)
     connection.create_function("adql_pi", 0, lambda: math.pi, deterministic=True)
+    # Crossmatches: one bound of a cone's R*Tree box, a cone's half width in RA, and the
+    # distance between two positions without building POINT values.
+    connection.create_function("adql_cone_box", 4, _null_safe(_cone_box_bound), deterministic=True)
+    connection.create_function("adql_ra_window", 2, _null_safe(ra_window), deterministic=True)
+    connection.create_function("adql_distance4", 4, _null_safe(_distance), deterministic=True)
     connection.create_function("adql_rand", -1, lambda *_seed: random.random())

@@ -567,3 +567,64 @@ def test_negated_spatial_conditions_are_the_complement(run: Runner) -> None:
     assert run.rows(count.format(f"{box} <> 1")) == [(total - inside,)]
     assert run.rows(count.format(f"NOT {box} = 1")) == [(total - inside,)]
     assert run.rows(count.format(f"NOT ({box} = 1 OR {circle} = 1)")) == [(total - either,)]
+
+
+CROSSMATCHES = [
+    "DISTANCE(a.s_ra, a.s_dec, b.s_ra, b.s_dec) < 0.00027",
+    "DISTANCE(POINT(b.s_ra, b.s_dec), POINT(a.s_ra, a.s_dec)) <= 0.00027",
+    "CONTAINS(POINT(a.s_ra, a.s_dec), CIRCLE(b.s_ra, b.s_dec, 0.00027)) = 1",
+    "CONTAINS(POINT('ICRS', b.s_ra, b.s_dec), CIRCLE('ICRS', POINT(a.s_ra, a.s_dec), 0.00027)) = 1",
+]
+
+
+@pytest.mark.parametrize("condition", CROSSMATCHES)
+def test_crossmatches_are_index_driven_and_exact(
+    run: Runner, demo_tables: list[pa.Table], condition: str
+) -> None:
+    query = (
+        "SELECT a.obs_publisher_did, b.obs_publisher_did FROM ivoa.ObsCore AS a "
+        f"JOIN ivoa.ObsCore AS b ON {condition} "
+        "WHERE a.dataproduct_subtype = 'lsst.deep_coadd' AND b.calib_level = 3"
+    )
+    plan = run.plan(query)
+    if run.schema.backend == "postgresql":
+        assert "Index Scan using obscore_s_point_idx" in plan, plan
+    else:
+        assert "USING COVERING INDEX obscore_s_dec_idx (s_dec>? AND s_dec<?)" in plan or (
+            "USING INDEX obscore_s_dec_idx (s_dec>? AND s_dec<?)" in plan
+        ), plan
+    table = pa.concat_tables(demo_tables)
+    deep = table.filter(pc.field("dataproduct_subtype") == "lsst.deep_coadd")
+    coadds = table.filter(pc.field("calib_level") == 3)
+    expected = set()
+    ra, dec = coadds["s_ra"].to_numpy(), coadds["s_dec"].to_numpy()
+    dids = coadds["obs_publisher_did"].to_numpy(zero_copy_only=False)
+    for did, r, d in zip(
+        deep["obs_publisher_did"].to_pylist(),
+        deep["s_ra"].to_pylist(),
+        deep["s_dec"].to_pylist(),
+        strict=True,
+    ):
+        near = _within(ra, dec, (r, d), 0.00027 * (1 + 1e-9))
+        expected.update((did, other) for other in dids[near])
+    assert len(expected) > len(deep)  # each coadd matches itself and its template twin
+    assert set(run.rows(query)) == expected
+
+
+def test_footprint_joins_are_index_driven(run: Runner) -> None:
+    for condition in (
+        "INTERSECTS(a.s_region, b.s_region) = 1",
+        "CONTAINS(POINT(b.s_ra, b.s_dec), a.s_region) = 1",
+        "INTERSECTS(CIRCLE(b.s_ra, b.s_dec, 0.01), a.s_region) = 1",
+    ):
+        query = (
+            "SELECT COUNT(*) FROM ivoa.ObsCore AS a JOIN ivoa.ObsCore AS b "
+            f"ON {condition} WHERE b.lsst_visit = 2024110900035 AND b.lsst_detector = 4"
+        )
+        plan = run.plan(query)
+        if run.schema.backend == "postgresql":
+            assert "Index Cond: (s_poly && " in plan or "s_poly @> " in plan, (condition, plan)
+        else:
+            assert "obscore_rtree VIRTUAL TABLE INDEX" in plan, (condition, plan)
+        count = run.rows(query)[0][0]
+        assert count > 1, condition

@@ -6,6 +6,8 @@ import io
 from pathlib import Path
 from urllib.parse import quote
 
+import numpy as np
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import requests
@@ -144,3 +146,46 @@ def test_upload_by_url_from_an_allowed_location(tap_server: ServerProcess) -> No
 )
 def test_url_allow_list_compares_parsed_urls(url: str, allowed: bool) -> None:
     assert url_allowed(url, "https://data.example.org/tables/") is allowed
+
+
+def test_upload_crossmatch_written_as_dp1_tutorial_102_6(
+    tap_server: ServerProcess, demo_tables: list[pa.Table]
+) -> None:
+    # "... JOIN TAP_UPLOAD.ut1 AS ut1 WHERE CONTAINS(...) = 1": a join without ON, the
+    # crossmatch in WHERE. Half the positions are near images, half anywhere.
+    table = pa.concat_tables(demo_tables)
+    ra, dec = table["s_ra"].to_numpy(), table["s_dec"].to_numpy()
+    dids = table["obs_publisher_did"].to_numpy(zero_copy_only=False)
+    rng = np.random.default_rng(102)
+    near = rng.choice(len(ra), 200)
+    targets = Table(
+        {
+            "tid": np.arange(400),
+            "ra": np.concatenate(
+                [ra[near] + rng.uniform(-3e-4, 3e-4, 200), rng.uniform(0, 360, 200)]
+            ),
+            "dec": np.concatenate(
+                [dec[near] + rng.uniform(-3e-4, 3e-4, 200), rng.uniform(-80, 80, 200)]
+            ),
+        }
+    )
+    radius = 2 / 3600
+    query = (
+        "SELECT ut1.tid, o.obs_publisher_did FROM ivoa.ObsCore AS o "
+        "JOIN TAP_UPLOAD.ut1 AS ut1 "
+        "WHERE CONTAINS(POINT('ICRS', o.s_ra, o.s_dec), "
+        f"CIRCLE('ICRS', ut1.ra, ut1.dec, {radius})) = 1"
+    )
+    result = TAPService(tap_server.tap_url).search(query, uploads={"ut1": targets}, maxrec=10**6)
+    got = {
+        (int(t), str(d)) for t, d in zip(result["tid"], result["obs_publisher_did"], strict=True)
+    }
+    expected = set()
+    a1, d1 = np.radians(ra), np.radians(dec)
+    for tid, t_ra, t_dec in zip(targets["tid"], targets["ra"], targets["dec"], strict=True):
+        a2, d2 = np.radians(t_ra), np.radians(t_dec)
+        h = np.sin((d2 - d1) / 2) ** 2 + np.cos(d1) * np.cos(d2) * np.sin((a2 - a1) / 2) ** 2
+        separation = np.degrees(2 * np.arcsin(np.sqrt(h)))
+        expected.update((int(tid), str(d)) for d in dids[separation <= radius])
+    assert len(expected) > 200
+    assert got == expected
