@@ -159,16 +159,21 @@ class Config(BaseSettings):
         Field(
             title="Uploads by URL",
             description=(
-                "Let UPLOAD name an http(s) URL the service fetches. Off by default: it "
-                "would let users make the service reach internal hosts."
+                "Let UPLOAD name an http(s) URL the service fetches (TAP's upload-http). "
+                "Only hosts whose every address is public are fetched (never loopback, "
+                "private, link-local or multicast), at the address that was checked, "
+                "redirects checked again, within the upload limits."
             ),
         ),
-    ] = False
+    ] = True
     upload_url_allow: Annotated[
         list[str],
         Field(
             title="Upload URL prefixes allowed",
-            description="With uploads by URL on, only URLs starting with one of these.",
+            description=(
+                "If set, uploads by URL come only from URLs starting with one of these, "
+                "which may be internal hosts (the operator's own services)."
+            ),
         ),
     ] = []
 

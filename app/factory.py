@@ -27,6 +27,7 @@ from app.services.tap_description import TapDescriptionService
 from app.services.tap_jobs import TapJobWork
 from app.services.tap_request import RowLimits
 from app.storage.adql import translation_context
+from app.storage.url_fetch import UrlFetcher
 from app.uws.events import JobEvents
 from app.uws.executor import JobExecutor
 from app.uws.results import ResultStore
@@ -70,7 +71,13 @@ def tap_settings(config: Config) -> TapSettings:
             max_columns=config.upload_max_columns,
             max_rows=config.upload_max_rows,
         ),
-        upload_url_allow=tuple(config.upload_url_allow) if config.upload_url_enabled else None,
+        upload_fetcher=(
+            UrlFetcher(
+                allow=tuple(config.upload_url_allow), only_allowed=bool(config.upload_url_allow)
+            )
+            if config.upload_url_enabled
+            else None
+        ),
     )
 
 

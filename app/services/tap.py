@@ -9,17 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import sqlalchemy as sa
 import structlog
-from typing_extensions import override
 
 from adql import TranslationContext, compile_query, compile_tree
 from app.dali import InlinePart
@@ -36,9 +31,10 @@ from app.storage.uploads import (
     fill_upload_tables,
     open_upload,
 )
+from app.storage.url_fetch import FetchRefusedError, UrlFetcher
 from obscore.catalog import ArchiveCatalog
 
-__all__ = ["TapService", "TapSettings", "url_allowed"]
+__all__ = ["TapService", "TapSettings"]
 
 log = structlog.get_logger("obscura")
 
@@ -53,38 +49,6 @@ def _for_log(query: str) -> str:
     return f"{query[:_LOGGED_CHARACTERS]}... ({len(query):,} characters)"
 
 
-class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect could lead from an allowed location to an internal host."""
-
-    @override
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-_NO_REDIRECTS = urllib.request.build_opener(_RefuseRedirects)
-_FETCH_TIMEOUT = 30.0
-"""Seconds an upload's server may stay silent (the query's deadline bounds the whole)."""
-_FETCH_PIECE = 64 * 1024
-
-
-def url_allowed(url: str, prefix: str) -> bool:
-    """Whether ``url`` lies under the allowed location ``prefix``: same scheme, host and
-    port, and a path below the prefix's (compared parsed, so that ``user@host`` or a
-    longer host name cannot pass for the allowed one)."""
-    try:
-        asked, allowed = urllib.parse.urlsplit(url), urllib.parse.urlsplit(prefix)
-        same_port = asked.port == allowed.port
-    except ValueError:
-        return False
-    return (
-        asked.scheme.lower() == allowed.scheme.lower()
-        and asked.username is None
-        and (asked.hostname or "") == (allowed.hostname or "")
-        and same_port
-        and asked.path.startswith(allowed.path or "/")
-    )
-
-
 @dataclass(frozen=True, slots=True)
 class TapSettings:
     """The deployment's choices a TAP query runs under."""
@@ -92,8 +56,8 @@ class TapSettings:
     sync_timeout: float
     """Seconds a query may take unless the caller says otherwise (async jobs do)."""
     upload_limits: ReadLimits
-    upload_url_allow: tuple[str, ...] | None = None
-    """Locations uploads may be fetched from; None: uploads by URL are off."""
+    upload_fetcher: UrlFetcher | None = None
+    """Fetches uploads named by URL; None: uploads by URL are off."""
 
 
 class TapService:
@@ -236,35 +200,24 @@ class TapService:
         return self._fetch_upload(spec)
 
     def _fetch_upload(self, spec: UploadSpec) -> Iterator[bytes]:
-        """The table at an allowed URL, read in pieces as the reader takes them (so the
-        byte limit, the deadline and a cancellation stop the transfer)."""
-        allowed = self._settings.upload_url_allow
-        if allowed is None:
+        """The table at the URL, read in pieces as the reader takes them (so the byte
+        limit, the deadline and a cancellation stop the transfer); only from public
+        hosts or the locations the operator allowed (:mod:`app.storage.url_fetch`)."""
+        fetcher = self._settings.upload_fetcher
+        if fetcher is None:
             raise UsageError(
                 f"UPLOAD {spec.name}: this service does not fetch tables from URLs; send the "
                 "table inline instead (UPLOAD=name,param:part with a multipart part)"
             )
-        if not any(url_allowed(spec.source, prefix) for prefix in allowed):
-            raise UsageError(
-                f"UPLOAD {spec.name}: {spec.source} is not among the locations this service "
-                "fetches tables from; send the table inline instead"
-            )
         try:
-            response = _NO_REDIRECTS.open(spec.source, timeout=_FETCH_TIMEOUT)
-        except (urllib.error.URLError, OSError, ValueError) as exc:
-            raise UploadError(f"UPLOAD {spec.name}: fetching {spec.source} failed: {exc}") from None
+            pieces = fetcher.open(spec.source)
+        except FetchRefusedError as exc:
+            raise UsageError(f"UPLOAD {spec.name}: {exc}; send the table inline instead") from None
 
-        def pieces() -> Iterator[bytes]:
-            with response:
-                while True:
-                    try:
-                        piece: bytes = response.read(_FETCH_PIECE)
-                    except OSError as exc:
-                        raise UploadError(
-                            f"UPLOAD {spec.name}: reading {spec.source} failed: {exc}"
-                        ) from None
-                    if not piece:
-                        return
-                    yield piece
+        def checked() -> Iterator[bytes]:
+            try:
+                yield from pieces
+            except FetchRefusedError as exc:
+                raise UploadError(f"UPLOAD {spec.name}: {exc}") from None
 
-        return pieces()
+        return checked()

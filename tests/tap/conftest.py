@@ -35,3 +35,13 @@ def tap_server(demo_url: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
     }
     with served(demo_url, Path(tmp_path_factory.mktemp("server")), env) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def default_server(
+    demo_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerProcess]:
+    """``obscura serve`` over the demo data with every setting at its default, per backend
+    (only where the data is and where the server writes)."""
+    with served(demo_url, Path(tmp_path_factory.mktemp("default-server"))) as server:
+        yield server

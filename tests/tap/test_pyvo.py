@@ -15,7 +15,7 @@ from astropy.io import fits
 from astropy.table import Table
 from pyvo.dal import DALOverflowWarning, DALQueryError, TAPService
 
-from app.services.tap import url_allowed
+from app.storage.url_fetch import url_under
 from tests.support.server import ServerProcess
 
 QUERY = (
@@ -145,7 +145,7 @@ def test_upload_by_url_from_an_allowed_location(tap_server: ServerProcess) -> No
     ],
 )
 def test_url_allow_list_compares_parsed_urls(url: str, allowed: bool) -> None:
-    assert url_allowed(url, "https://data.example.org/tables/") is allowed
+    assert url_under(url, "https://data.example.org/tables/") is allowed
 
 
 def test_upload_crossmatch_written_as_dp1_tutorial_102_6(
@@ -189,3 +189,25 @@ def test_upload_crossmatch_written_as_dp1_tutorial_102_6(
         expected.update((int(tid), str(d)) for d in dids[separation <= radius])
     assert len(expected) > 200
     assert got == expected
+
+
+def test_with_the_defaults_uploads_by_url_never_reach_internal_hosts(
+    default_server: ServerProcess,
+) -> None:
+    service = TAPService(default_server.tap_url)
+    capabilities = requests.get(f"{default_server.tap_url}/capabilities", timeout=30).text
+    assert "ivo://ivoa.net/std/TAPRegExt#upload-http" in capabilities
+    own = f"{default_server.tap_url}/sync?LANG=ADQL&QUERY=" + quote(
+        "SELECT TOP 1 obs_id FROM ivoa.ObsCore"
+    )
+    query = "SELECT * FROM TAP_UPLOAD.u"
+    for url in (
+        own,
+        "http://169.254.169.254/latest/meta-data",
+        "http://[::1]:1/x",
+        "file:///etc/passwd",
+    ):
+        with pytest.raises(DALQueryError, match=r"not public|use param:part"):
+            service.search(query, uploads={"u": url})
+    log = default_server.output()
+    assert "/sync?LANG=ADQL&QUERY=SELECT%20TOP%201" not in log  # never fetched itself
