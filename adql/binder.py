@@ -100,6 +100,9 @@ class BoundQuery:
     """By ``id()`` of each ``Cast``: the type of the value being cast."""
     unit_factors: dict[int, float] = field(default_factory=dict)
     """By ``id()`` of each ``IN_UNIT`` call: the factor converting to the target unit."""
+    integer_sums: set[int] = field(default_factory=set)
+    """``id()`` of each SUM of integers: typed long, so beyond 64 bits it is an error
+    on every backend (PostgreSQL would sum into numeric)."""
     integer_divisions: set[int] = field(default_factory=set)
     """``id()`` of each ``/`` between two integers: SQL's division, truncating (7/2 = 3)."""
 
@@ -550,7 +553,8 @@ class _Binder:
                 _fail(f"{name} takes one argument, not {len(call.args)}", call.span)
             arg_type = self.expr(call.args[0], scope, bound)
             result = AGGREGATES[name]
-            if name == "SUM" and arg_type.datatype in ("short", "int", "long"):
+            if name == "SUM" and arg_type.datatype in _INTEGER_DATATYPES:
+                bound.integer_sums.add(id(call))
                 return LONG
             return result or ValueType(
                 arg_type.datatype, arg_type.arraysize, arg_type.xtype, arg_type.unit

@@ -39,6 +39,9 @@ _CASTS: dict[str, Callable[[int | None], Any]] = {
     "VARCHAR": lambda n: sa.String(n),
     "TIMESTAMP": lambda _n: sa.DateTime(),
 }
+_DIVISION = sa.sql.operators._PRECEDENCE[sa.sql.operators.truediv]
+"""SQLAlchemy's precedence of "/", for the integer division written as a custom operator
+(whose default precedence would drop the parentheses of ``1 / (a - b)``)."""
 _INTEGER_TYPES = frozenset({"SMALLINT", "INTEGER", "BIGINT"})
 _FLIPPED = {"=": "=", "<>": "<>", "<": ">", ">": "<", "<=": ">=", ">=": "<="}
 _PG_NAMES = {"CEILING": "ceil", "LOG": "ln", "LOG10": "log", "RAND": "random", "TRUNCATE": "trunc"}
@@ -286,7 +289,7 @@ class _Translator(GeometryTranslation):
                 if id(node) in self.bound.integer_divisions:
                     # SQL's integer division, truncating toward zero on both backends
                     # (SQLAlchemy's "/" would make it a true division).
-                    return lhs.op("/", return_type=sa.BigInteger())(rhs)
+                    return lhs.op("/", precedence=_DIVISION, return_type=sa.BigInteger())(rhs)
                 return {"+": lhs + rhs, "-": lhs - rhs, "*": lhs * rhs, "/": lhs / rhs}[op]
             case ast.Concatenation(left=left, right=right):
                 return self.expr(left).concat(self.expr(right))
@@ -385,7 +388,10 @@ class _Translator(GeometryTranslation):
                 arg = arg.distinct()
             if name == "AVG":
                 arg = sa.cast(arg, sa.Double())
-            return getattr(sa.func, name.lower())(arg)
+            result = getattr(sa.func, name.lower())(arg)
+            if self.ctx.backend == "postgresql" and id(call) in self.bound.integer_sums:
+                result = sa.cast(result, sa.BigInteger())  # overflow: an error, as on SQLite
+            return result
         if name in (
             "POINT",
             "CIRCLE",

@@ -181,6 +181,13 @@ def test_integer_division_truncates_as_sql_does(run: Runner, demo_tables: list[p
     )[0]
     assert [type(v) for v in row[:4]] == [int] * 4
     assert list(row) == [3, -3, -3, 0, 3.5, 3.5, 3, 3.5]
+    # Precedence and parentheses are kept: (7+1)/2, 7/(1+1), 2*7/2, 7/2*2, -(7/2), ...
+    row = run.rows(
+        "SELECT (7 + 1) / 2, 7 / (1 + 1), 2 * 7 / 2, 7 / 2 * 2, -(7 / 2), 100 / 7 / 2, "
+        "100 / (7 / 2), 1 / (calib_level - calib_level + 1) "
+        "FROM ivoa.ObsCore WHERE calib_level = 3 AND obs_id LIKE '%'"
+    )[0]
+    assert list(row) == [4, 3, 7, 6, -3, 7, 33, 1]
     # Over columns, against Python's own arithmetic (truncating toward zero, as SQL does).
     rows = run.rows(
         "SELECT lsst_detector, lsst_detector / 4, -lsst_detector / 4, lsst_visit / 1000 "
