@@ -103,6 +103,8 @@ class BoundQuery:
     integer_sums: set[int] = field(default_factory=set)
     """``id()`` of each SUM of integers: typed long, so beyond 64 bits it is an error
     on every backend (PostgreSQL would sum into numeric)."""
+    float_mods: set[int] = field(default_factory=set)
+    """``id()`` of each MOD with an argument that is not an integer."""
     integer_divisions: set[int] = field(default_factory=set)
     """``id()`` of each ``/`` between two integers: SQL's division, truncating (7/2 = 3)."""
 
@@ -582,6 +584,8 @@ class _Binder:
                     arg.span,
                 )
         check_geometry_forms(name, args, kinds, call.span)
+        if name == "MOD" and any(t.datatype not in _INTEGER_DATATYPES for t in types):
+            bound.float_mods.add(id(call))
         places = types[1] if name in ("ROUND", "TRUNCATE") and len(args) == 2 else None
         if places and places.kind is Kind.NUMBER and places.datatype not in _INTEGER_DATATYPES:
             _fail(f"the number of decimal places of {name} must be an integer", args[1].span)

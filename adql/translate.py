@@ -384,10 +384,10 @@ class _Translator(GeometryTranslation):
             if call.star:
                 return sa.func.count()
             arg = self.expr(call.args[0])
-            if call.quantifier == "DISTINCT":
-                arg = arg.distinct()
             if name == "AVG":
                 arg = sa.cast(arg, sa.Double())
+            if call.quantifier == "DISTINCT":
+                arg = arg.distinct()
             result = getattr(sa.func, name.lower())(arg)
             if self.ctx.backend == "postgresql" and id(call) in self.bound.integer_sums:
                 result = sa.cast(result, sa.BigInteger())  # overflow: an error, as on SQLite
@@ -411,6 +411,8 @@ class _Translator(GeometryTranslation):
         args = [self.expr(a) for a in call.args]
         if name == "IN_UNIT":
             return args[0] * sa.literal(self.bound.unit_factors[id(call)])
+        if name == "COALESCE" and len(args) == 1:
+            return args[0]  # SQLite's coalesce() wants two or more
         if self.ctx.backend == "sqlite":
             if name in _SQLITE_BUILTIN:
                 return getattr(sa.func, name.lower())(*args)
@@ -422,6 +424,10 @@ class _Translator(GeometryTranslation):
             return sa.cast(function(sa.cast(args[0], sa.Numeric()), *args[1:]), sa.Double())
         if name == "RAND":
             return sa.func.random()
+        if name == "MOD" and id(call) in self.bound.float_mods:
+            # PostgreSQL's mod() takes integers or numeric, not double precision.
+            numbers = [sa.cast(a, sa.Numeric()) for a in args]
+            return sa.cast(sa.func.mod(*numbers), sa.Double())
         return getattr(sa.func, _PG_NAMES.get(name, name.lower()))(*args)
 
 

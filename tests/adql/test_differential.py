@@ -5,7 +5,6 @@ point within a tolerance)."""
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -42,7 +41,7 @@ def _cones() -> Iterator[str]:
         )
         yield (
             "SELECT obs_publisher_did FROM ivoa.ObsCore WHERE "
-            f"DISTANCE(s_ra, s_dec, {ra0}, {dec0}) < 0.1"
+            f"DISTANCE(s_ra, s_dec, {ra0}, {dec0}) < 0.2"
         )
         yield (
             "SELECT obs_publisher_did, calib_level FROM ivoa.ObsCore WHERE "
@@ -275,6 +274,9 @@ def test_same_answer_on_both_backends(engines: dict[str, sa.Engine], query: str)
     if "ORDER BY" not in query:
         sqlite_rows, pg_rows = sorted(sqlite_rows, key=repr), sorted(pg_rows, key=repr)
     assert len(sqlite_rows) == len(pg_rows)
+    # An empty answer agrees with anything: every query must find rows (the cases are
+    # chosen so), or this test would not be comparing the backends at all.
+    assert sqlite_rows, f"no rows: {query}"
     for a, b in zip(sqlite_rows, pg_rows, strict=True):
         assert len(a) == len(b)
         for x, y in zip(a, b, strict=True):
@@ -282,4 +284,3 @@ def test_same_answer_on_both_backends(engines: dict[str, sa.Engine], query: str)
                 assert x == pytest.approx(y, rel=1e-5, abs=1e-6), (query, a, b)
             else:
                 assert x == y, (query, a, b)
-    assert math.isfinite(len(sqlite_rows))

@@ -148,7 +148,8 @@ def test_math_functions_follow_adql_on_both_backends(run: Runner) -> None:
     row = run.rows(
         "SELECT ROUND(2.345, 2), ROUND(2.5), TRUNCATE(-2.345, 1), LOG(EXP(1)), LOG10(1000), "
         "MOD(7, 3), POWER(2, 10), SQRT(16), DEGREES(PI()), RADIANS(180), ABS(-3), "
-        "CEILING(1.2), FLOOR(-1.2), ATAN2(1, 1), COT(PI() / 4), SIN(0), COS(0) "
+        "CEILING(1.2), FLOOR(-1.2), ATAN2(1, 1), COT(PI() / 4), SIN(0), COS(0), "
+        "MOD(7.5, 2), MOD(-7.5, 2), COALESCE(4) "
         "FROM tap_schema.schemas WHERE schema_name = 'ivoa'"
     )[0]
     expected = [
@@ -169,8 +170,16 @@ def test_math_functions_follow_adql_on_both_backends(run: Runner) -> None:
         1.0,
         0.0,
         1.0,
+        1.5,
+        -1.5,
+        4,
     ]
     assert [float(v) for v in row] == pytest.approx(expected)
+    levels = sorted({r[0] for r in run.rows("SELECT calib_level FROM ivoa.ObsCore")})
+    distinct = run.rows(
+        "SELECT AVG(DISTINCT calib_level), SUM(DISTINCT calib_level) FROM ivoa.ObsCore"
+    )
+    assert distinct == [(pytest.approx(sum(levels) / len(levels)), sum(levels))]
 
 
 def test_integer_division_truncates_as_sql_does(run: Runner, demo_tables: list[pa.Table]) -> None:
