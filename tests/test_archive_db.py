@@ -176,12 +176,39 @@ def test_cone_search_across_ra_zero_and_at_the_poles(
     assert len(outer) == rows.num_rows
 
 
-def test_postgresql_region_column_holds_the_footprint(
+def _sqlite_rtree_holds_every_footprint(
     demo_engine: sa.Engine, demo_tables: list[pa.Table]
 ) -> None:
     schema = archive_schema(demo_engine)
-    if schema.backend != "postgresql":
-        assert schema.rtree is not None
+    assert schema.rtree is not None
+    t, rt = schema.obscore.c, schema.rtree.c
+    with demo_engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(t.s_region, t.s_ra, t.s_dec, rt.xmin, rt.xmax, rt.ymin, rt.ymax)
+            .add_columns(rt.zmin, rt.zmax)
+            .join(schema.rtree, rt.id == t.obscore_id)
+            .order_by(t.obscore_id)
+        ).all()
+    assert len(rows) == sum(table.num_rows for table in demo_tables)
+    # Each box holds its footprint's vertices and the row's centre (the boxes are float32:
+    # allow 1e-6 on the unit sphere).
+    vertices = np.array([parse_polygon(r[0]) for r in rows])
+    corners = radec_to_xyz(vertices[..., 0], vertices[..., 1])
+    centres = radec_to_xyz(np.array([r[1] for r in rows]), np.array([r[2] for r in rows]))
+    boxes = np.array([r[3:] for r in rows], dtype=np.float64)
+    low, high = boxes[:, 0::2] - 1e-6, boxes[:, 1::2] + 1e-6
+    assert np.all((corners >= low[:, None, :]) & (corners <= high[:, None, :]))
+    assert np.all((centres >= low) & (centres <= high))
+    # ... and no more than a little around them.
+    assert np.all(high - low < (corners.max(axis=1) - corners.min(axis=1)) + 0.01)
+
+
+def test_the_spatial_index_holds_every_footprint(
+    demo_engine: sa.Engine, demo_tables: list[pa.Table]
+) -> None:
+    schema = archive_schema(demo_engine)
+    if schema.backend == "sqlite":
+        _sqlite_rtree_holds_every_footprint(demo_engine, demo_tables)
         return
     t = schema.obscore.c
     # INTERSECTS(s_region, point) through pgSphere: a point inside the ECDFS footprints.

@@ -40,10 +40,13 @@ def stilts() -> str:
 
 
 def votlint(stilts: str, path: Path) -> list[str]:
-    """votlint's ERROR and WARNING lines about the document at ``path``."""
+    """votlint's ERROR and WARNING lines about the document at ``path``; votlint must have
+    run to the end (a votlint that cannot run reports no problems)."""
     result = subprocess.run(
         [stilts, "votlint", f"votable={path}"], capture_output=True, text=True, check=False
     )
+    assert result.returncode == 0, f"votlint failed to run: {result.stdout}{result.stderr}"
+    assert "Exception" not in result.stderr, result.stderr
     lines = (result.stdout + result.stderr).splitlines()
     return [line for line in lines if line.startswith(("ERROR", "WARNING"))]
 
