@@ -18,7 +18,6 @@ from typing import Any
 
 import httpx
 import numpy as np
-import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -30,12 +29,11 @@ from app.config import Config
 from app.storage.archive import fill_archive
 from app.storage.database import create_sync_engine
 from tests.sia.conftest import QUERY_PATH
+from tests.sia.sky import Bools, Floats, circle_hits, polygon_hits
 from tests.support.app_client import BASE_URL, in_process_client
 
 VOT = "{http://www.ivoa.net/xml/VOTable/v1.3}"
 Pairs = Sequence[tuple[str, str]]
-Floats = npt.NDArray[np.float64]
-Bools = npt.NDArray[np.bool_]
 
 FORNAX = ("TARGET", "Fornax_dSph")  # 1128 exposures, a small field
 FORNAX_CIRCLE = ("POS", "CIRCLE 39.9 -34.35 0.35")  # exposures and coadds
@@ -61,82 +59,6 @@ def footprints(demo: pa.Table) -> Floats:
 
 def _dids(demo: pa.Table, mask: Any) -> set[str]:
     return set(demo.filter(mask)["obs_publisher_did"].to_pylist())
-
-
-# --- geometry of our own: gnomonic projection turns great circles into lines ---------
-
-
-def _tangent(ra0: float, dec0: float, ra: Floats, dec: Floats) -> tuple[Floats, Floats, Floats]:
-    """Gnomonic (x, y) around (ra0, dec0), and the cosine of the distance to it."""
-    a0, d0 = math.radians(ra0), math.radians(dec0)
-    a, d = np.radians(ra), np.radians(dec)
-    cos_c = math.sin(d0) * np.sin(d) + math.cos(d0) * np.cos(d) * np.cos(a - a0)
-    x = np.cos(d) * np.sin(a - a0) / cos_c
-    y = (math.cos(d0) * np.sin(d) - math.sin(d0) * np.cos(d) * np.cos(a - a0)) / cos_c
-    return x, y, cos_c
-
-
-def _inside(points: Floats, polygon: Floats) -> Bools:
-    """Even-odd test of points (..., 2) against polygons (..., m, 2), broadcast."""
-    p = points[..., None, :]
-    c = polygon
-    d = np.roll(polygon, -1, axis=-2)
-    straddles = (c[..., 1] > p[..., 1]) != (d[..., 1] > p[..., 1])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        x_cross = (d[..., 0] - c[..., 0]) * (p[..., 1] - c[..., 1]) / (d[..., 1] - c[..., 1]) + c[
-            ..., 0
-        ]
-    hits = straddles & (p[..., 0] < x_cross)
-    result: Bools = hits.sum(axis=-1) % 2 == 1
-    return result
-
-
-def _cross(o: Floats, a: Floats, b: Floats) -> Floats:
-    result: Floats = (a[..., 0] - o[..., 0]) * (b[..., 1] - o[..., 1]) - (a[..., 1] - o[..., 1]) * (
-        b[..., 0] - o[..., 0]
-    )
-    return result
-
-
-def _projected(footprints: Floats, ra0: float, dec0: float) -> tuple[Floats, Bools]:
-    """Footprints projected around (ra0, dec0); and which are near enough to project."""
-    x, y, cos_c = _tangent(ra0, dec0, footprints[..., 0], footprints[..., 1])
-    near: Bools = np.asarray((cos_c > math.cos(math.radians(20))).all(axis=-1))
-    planar: Floats = np.stack([x, y], axis=-1)
-    return planar, near
-
-
-def _circle_hits(footprints: Floats, ra: float, dec: float, radius: float) -> Bools:
-    """Footprints overlapping the circle: exact (the cap is a disc around its centre)."""
-    planar, near = _projected(footprints, ra, dec)
-    a = planar
-    b = np.roll(planar, -1, axis=-2)
-    edge = b - a
-    t = np.clip(-(a * edge).sum(-1) / (edge * edge).sum(-1), 0.0, 1.0)
-    closest = np.linalg.norm(a + t[..., None] * edge, axis=-1).min(axis=-1)
-    centre_inside = _inside(np.zeros((len(planar), 2)), planar)
-    result: Bools = near & ((closest <= math.tan(math.radians(radius))) | centre_inside)
-    return result
-
-
-def _polygon_hits(footprints: Floats, vertices: Sequence[tuple[float, float]]) -> Bools:
-    """Footprints overlapping the (possibly concave) polygon: exact, in the tangent plane."""
-    ra0 = float(np.mean([v[0] for v in vertices]))
-    dec0 = float(np.mean([v[1] for v in vertices]))
-    planar, near = _projected(footprints, ra0, dec0)
-    qx, qy, _ = _tangent(ra0, dec0, *np.array(vertices, dtype=np.float64).T)
-    query: Floats = np.stack([qx, qy], axis=-1)
-    # Edges crossing: footprint edges (n, 4, 1) against query edges (1, m).
-    a = planar[:, :, None, :]
-    b = np.roll(planar, -1, axis=1)[:, :, None, :]
-    c = query[None, None, :, :]
-    d = np.roll(query, -1, axis=0)[None, None, :, :]
-    crossing = (_cross(a, b, c) * _cross(a, b, d) <= 0) & (_cross(c, d, a) * _cross(c, d, b) <= 0)
-    edges = crossing.any(axis=(1, 2))
-    corners_in_query = _inside(planar, query).any(axis=-1)
-    query_in_corners = _inside(query[None, :, :], planar[:, None, :, :]).any(axis=-1)
-    result: Bools = near & (edges | corners_in_query | query_in_corners)
-    return result
 
 
 def _edge_samples(footprints: Floats, per_edge: int = 40) -> tuple[Floats, Floats]:
@@ -223,7 +145,7 @@ def _usage_fault(response: httpx.Response) -> str:
 async def test_pos_circle(
     sia_client: httpx.AsyncClient, demo: pa.Table, footprints: Floats
 ) -> None:
-    expected = _dids(demo, _circle_hits(footprints, 53.076, -28.11, 0.05))
+    expected = _dids(demo, circle_hits(footprints, 53.076, -28.11, 0.05))
     table = _table(await _get(sia_client, [("POS", "CIRCLE 53.076 -28.11 0.05")]))
     assert set(table["obs_publisher_did"]) == expected
     assert 1000 < len(table) < len(demo)
@@ -287,7 +209,7 @@ async def test_pos_polygon_with_many_vertices(
     scale = 1 / math.cos(math.radians(34.35))
     vertices = [(39.9 + 0.3 * scale * math.cos(a), -34.35 + 0.3 * math.sin(a)) for a in angles]
     found = await _found(sia_client, ("POS", _polygon_text(vertices)))
-    assert found == _dids(demo, _polygon_hits(footprints, vertices)) != set()
+    assert found == _dids(demo, polygon_hits(footprints, vertices)) != set()
 
 
 CONCAVE = [  # a U over Fornax: the notch (RA 39.6..40.2, Dec -34.4..-33.8) is not in it
@@ -310,8 +232,8 @@ def _polygon_text(vertices: Sequence[tuple[float, float]]) -> str:
 async def test_pos_concave_polygon(
     sia_client: httpx.AsyncClient, demo: pa.Table, footprints: Floats
 ) -> None:
-    expected = _dids(demo, _polygon_hits(footprints, CONCAVE))
-    hull = _dids(demo, _polygon_hits(footprints, HULL))
+    expected = _dids(demo, polygon_hits(footprints, CONCAVE))
+    hull = _dids(demo, polygon_hits(footprints, HULL))
     in_notch = hull - expected
     assert len(in_notch) > 20  # footprints its convex hull would add
     assert await _found(sia_client, ("POS", _polygon_text(CONCAVE))) == expected
@@ -325,14 +247,14 @@ async def test_pos_values_are_ored(
     sia_client: httpx.AsyncClient, demo: pa.Table, footprints: Floats
 ) -> None:
     first, second = "CIRCLE 39.9 -34.35 0.1", "CIRCLE 6.0 -72.1 0.1"
-    expected_first = _dids(demo, _circle_hits(footprints, 39.9, -34.35, 0.1))
-    expected_second = _dids(demo, _circle_hits(footprints, 6.0, -72.1, 0.1))
+    expected_first = _dids(demo, circle_hits(footprints, 39.9, -34.35, 0.1))
+    expected_second = _dids(demo, circle_hits(footprints, 6.0, -72.1, 0.1))
     assert expected_first
     assert expected_second
     found = await _found(sia_client, ("POS", first), ("POS", second))
     assert found == expected_first | expected_second
     mixed = await _found(sia_client, ("POS", first), ("POS", _polygon_text(HULL)))
-    assert mixed == expected_first | _dids(demo, _polygon_hits(footprints, HULL))
+    assert mixed == expected_first | _dids(demo, polygon_hits(footprints, HULL))
 
 
 # --- BAND and TIME (overlap, bounds included) ----------------------------------------
