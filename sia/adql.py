@@ -221,10 +221,14 @@ def _constraint(constraint: Constraint) -> ast.Expression:
 # ---- the query ----------------------------------------------------------------------------
 
 
-def _where(query: SiaQuery) -> ast.Expression | None:
-    if not query.constraints:
-        return None
-    return _all([_constraint(c) for c in query.constraints])
+IMAGE_TYPES = ("image", "cube")
+"""The data product types SIA 2.0 searches (sect. 1: "image and cube" data); an archive's
+spectra, time series or visibilities are for other protocols."""
+
+
+def _where(query: SiaQuery) -> ast.Expression:
+    images = ast.InList(_column("dataproduct_type"), tuple(ast.String(t) for t in IMAGE_TYPES))
+    return _all([*(_constraint(c) for c in query.constraints), images])
 
 
 def to_query_tree(query: SiaQuery) -> ast.Query:
@@ -233,16 +237,15 @@ def to_query_tree(query: SiaQuery) -> ast.Query:
     Parameters
     ----------
     query
-        The request's constraints; none selects every image.
+        The request's constraints; none selects every image and cube.
     """
     table = ast.TableName(tuple(ast.Identifier(part) for part in TABLE))
     return ast.Query(ast.Select(ast.SelectAll(), (table,), where=_where(query)))
 
 
-def where_clause(query: SiaQuery) -> str | None:
-    """The ADQL search condition of the query (None: no constraint)."""
-    where = _where(query)
-    return None if where is None else format_expression(where)
+def where_clause(query: SiaQuery) -> str:
+    """The ADQL search condition of the query."""
+    return format_expression(_where(query))
 
 
 def to_adql(query: SiaQuery) -> str:

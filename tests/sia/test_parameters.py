@@ -704,3 +704,61 @@ async def test_small_archive_antipode_is_not_found(small_client: httpx.AsyncClie
         "RANGE 89 91 -1 1",
     ):
         assert await _found(small_client, ("POS", pos)) == set(), pos
+
+
+MIXED_TYPES = {
+    "an-image": "image",
+    "a-cube": "cube",
+    "a-spectrum": "spectrum",
+    "a-timeseries": "timeseries",
+    "a-visibility": "visibility",
+    "untyped": None,
+}
+
+
+@pytest.fixture
+async def mixed_client(
+    empty_url: str, demo: pa.Table, tmp_path: Path
+) -> Any:  # an async generator of httpx.AsyncClient
+    """An archive holding one product of each type, all at the same place."""
+    template = demo.slice(0, 1).to_pylist()[0]
+    rows = []
+    for name, product_type in MIXED_TYPES.items():
+        row = dict(template)
+        row.update(obs_publisher_did=name, obs_id=name, dataproduct_type=product_type)
+        rows.append(row)
+    engine = create_sync_engine(empty_url)
+    fill_archive(
+        engine, [pa.Table.from_pylist(rows, schema=demo.schema)], replace=True, progress=False
+    )
+    engine.dispose()
+    config = Config(
+        database_url=empty_url, data_dir=tmp_path / "data", auto_demo_data=False, base_url=BASE_URL
+    )
+    async with in_process_client(config) as client:
+        yield client
+
+
+async def test_sia_finds_images_and_cubes_only(mixed_client: httpx.AsyncClient) -> None:
+    # SIA 2.0 searches image and cube data; spectra and the rest are for other protocols.
+    images = {"an-image", "a-cube"}
+    ra, dec = (float(v) for v in (await _found_row(mixed_client))[:2])
+    assert await _found(mixed_client) == images
+    assert await _found(mixed_client, ("POS", f"CIRCLE {ra} {dec} 0.1")) == images
+    assert await _found(mixed_client, ("DPTYPE", "cube")) == {"a-cube"}
+    assert await _found(mixed_client, ("DPTYPE", "spectrum")) == set()
+    # TAP still sees every product.
+    response = await mixed_client.get(
+        "/api/tap/sync",
+        params={"LANG": "ADQL", "QUERY": "SELECT COUNT(*) AS n FROM ivoa.ObsCore"},
+    )
+    assert int(_table(response)["n"][0]) == len(MIXED_TYPES)
+
+
+async def _found_row(client: httpx.AsyncClient) -> tuple[str, str]:
+    response = await client.get(
+        "/api/tap/sync",
+        params={"LANG": "ADQL", "QUERY": "SELECT TOP 1 s_ra, s_dec FROM ivoa.ObsCore"},
+    )
+    row = _table(response)[0]
+    return str(row["s_ra"]), str(row["s_dec"])
