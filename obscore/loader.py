@@ -9,6 +9,7 @@ walked value by value to find the culprit.
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from obscore.columns import OBSCORE_COLUMNS, ColumnSpec
+from obscore.products import datalink_path
 from obscore.schema import ARROW_SCHEMA, sql_name
 from obscore.stcs import StcsError, parse_polygon
 
@@ -157,10 +159,38 @@ def check_rows(raw: pa.Table) -> pa.Table:
         _check(column, spec)
         arrays.append(column)
     checked = pa.Table.from_arrays(arrays, schema=ARROW_SCHEMA)
+    checked = _links_of_this_service(checked)
     if FILE_URL in raw.column_names:
         urls = _convert(raw.column(FILE_URL), pa.string(), FILE_URL)
         checked = checked.append_column(FILE_URL, urls)
     return checked
+
+
+def _links_of_this_service(rows: pa.Table) -> pa.Table:
+    """Rows exported from another Obscura carry that server's absolute DataLink URL
+    (``https://other/api/datalink/links?ID=<the row's DID>``); such an access_url becomes
+    the relative path this service publishes under its own base URL. Other absolute
+    URLs (files served elsewhere) are kept."""
+    urls = rows.column("access_url")
+    candidates = pc.fill_null(pc.match_substring(urls, _LINKS_PATH + "?"), False)
+    if not pc.any(candidates).as_py():
+        return rows
+    dids = rows.column("obs_publisher_did").to_pylist()
+    values = urls.to_pylist()
+    for i in pc.indices_nonzero(pc.cast(candidates, pa.bool_())).to_pylist():
+        parts = urllib.parse.urlsplit(values[i])
+        query = urllib.parse.parse_qs(parts.query)
+        if (
+            parts.scheme in ("http", "https")
+            and parts.path.endswith(_LINKS_PATH)
+            and query.get("ID") == [dids[i]]
+        ):
+            values[i] = datalink_path(dids[i])
+    index = rows.schema.get_field_index("access_url")
+    return rows.set_column(index, rows.schema.field(index), pa.array(values, pa.string()))
+
+
+_LINKS_PATH = "/api/datalink/links"
 
 
 def _first(mask: pa.ChunkedArray | pa.Array) -> int | None:

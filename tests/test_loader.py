@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import numpy as np
 import pyarrow as pa
@@ -15,9 +16,10 @@ import pytest
 import sqlalchemy as sa
 from astropy.table import MaskedColumn, Table
 
-from app.storage.database import archive_schema
+from app.storage.database import archive_schema, create_sync_engine
 from obscore.ingest import row_count
 from obscore.loader import LoadError, read_rows
+from obscore.published import published_column
 
 
 def _obscura(url: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -232,3 +234,43 @@ def test_cli_checks_the_files_rows_name(empty_url: str, sample: pa.Table, tmp_pa
         assert "row 2, column file_url" in result.stderr
         assert message in result.stderr
         assert (_fingerprint(empty_url), _files(empty_url)) == before
+
+
+def test_rows_exported_from_another_obscura_link_to_this_service(
+    empty_url: str, sample: pa.Table, tmp_path: Path
+) -> None:
+    # Another Obscura publishes https://other.example/api/datalink/links?ID=<DID>; loaded
+    # here, those rows must lead to this service's DataLink. Files elsewhere stay.
+    rows = sample.slice(0, 6)
+    dids = rows["obs_publisher_did"].to_pylist()
+    urls = [
+        "https://other.example/api/datalink/links?ID=" + quote(did, safe="") for did in dids[:4]
+    ] + ["https://files.example/data/a.fits", None]
+    urls[3] = "https://other.example/api/datalink/links?ID=" + quote(
+        dids[0], safe=""
+    )  # not its own
+    exported = rows.set_column(
+        rows.schema.get_field_index("access_url"), "access_url", pa.array(urls, pa.string())
+    )
+    path = tmp_path / "exported.parquet"
+    pq.write_table(exported, path)
+    result = _obscura(empty_url, "load", str(path))
+    assert result.returncode == 0, result.stderr
+    engine = create_sync_engine(empty_url)
+    schema = archive_schema(engine)
+    base = "https://here.example/archive"
+    with engine.connect() as conn:
+        published = dict(
+            conn.execute(
+                sa.select(
+                    schema.obscore.c.obs_publisher_did,
+                    published_column(schema, "access_url", base),
+                )
+            ).all()
+        )
+    engine.dispose()
+    for did in dids[:3]:
+        assert published[did] == f"{base}/api/datalink/links?ID={quote(did, safe='')}"
+    assert published[dids[3]] == urls[3]  # another row's links: left as it was
+    assert published[dids[4]] == "https://files.example/data/a.fits"
+    assert published[dids[5]] is None
