@@ -63,9 +63,9 @@ _SYNTAX = (
 )
 """Optional features that are syntax rather than functions."""
 
-_NOT_TRANSLATED = frozenset({"REGION"})
-"""Functions the binder accepts but the translator refuses (``adql/translate_geometry.py``
-answers REGION with "not supported"), so declaring them would invite failing queries."""
+_NOT_TRANSLATED: frozenset[str] = frozenset()
+"""Functions the binder accepts but the translator refuses: none (REGION takes STC-S
+since issue 15); one listed here would not be declared, to invite no failing queries."""
 
 
 @dataclass(frozen=True, slots=True)
