@@ -291,7 +291,7 @@ class GeometryTranslation:
         for indexed, other in ((point_args, (ra, dec)), ((ra, dec), point_args)):
             source = self.point_source(list(indexed))
             spatial = self.spatial_of(source)
-            if source is None or spatial is None or self.point_source(list(other)) is source:
+            if source is None or spatial is None or any(self.mentions(o, source) for o in other):
                 continue
             columns = self.froms[id(source.node)].c
             ra_column, dec_column = columns[spatial.ra], columns[spatial.dec]
@@ -302,6 +302,21 @@ class GeometryTranslation:
                 sa.func.min(gap, 360 - gap) <= sa.func.adql_ra_window(centre_dec, r),
             ]
         return sa.and_(*bands) if bands else None
+
+    def mentions(self, node: object, source: Source) -> bool:
+        """Whether ``node`` reads a column of ``source`` (a shape from the same row is no
+        crossmatch: searching the index with it would cost a search per row)."""
+        if isinstance(node, ast.ColumnRef):
+            return self.bound.column_refs[id(node)][0] is source
+        if isinstance(node, ast.FunctionCall):
+            return any(self.mentions(a, source) for a in node.args)
+        if isinstance(node, (ast.Arithmetic, ast.Sign, ast.Cast)):
+            return any(
+                self.mentions(getattr(node, f), source)
+                for f in ("left", "right", "operand")
+                if hasattr(node, f)
+            )
+        return False
 
     def row_box(self, node: ast.Expression) -> list[Expr] | Any | None:
         """The R*Tree box of a shape computed from a row: six bounds (a point or circle),
@@ -343,7 +358,7 @@ class GeometryTranslation:
             box = self.constant_box(shape_side)
             if box is not None:
                 return rowid.in_(self.rtree_search(box))
-            row_box = self.row_box(shape_side)
+            row_box = None if self.mentions(shape_side, source) else self.row_box(shape_side)
             if row_box is not None:
                 filters.append(rowid.in_(self.rtree_search(row_box)))
         return sa.and_(*filters) if filters else None

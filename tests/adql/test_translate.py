@@ -644,3 +644,14 @@ def test_footprint_joins_are_index_driven(run: Runner) -> None:
             assert "obscore_rtree VIRTUAL TABLE INDEX" in plan, (condition, plan)
         count = run.rows(query)[0][0]
         assert count > 1, condition
+
+
+def test_a_rows_own_shapes_are_no_crossmatch(run: Runner) -> None:
+    # The centre in its own footprint (SIA's RANGE writes this): no index search per row.
+    query = (
+        "SELECT COUNT(*) FROM ivoa.ObsCore WHERE calib_level = 3 AND "
+        "CONTAINS(POINT(s_ra, s_dec), s_region) = 1 AND "
+        "CONTAINS(POINT(s_ra, s_dec), CIRCLE(s_ra, s_dec + 0.01, 0.1)) = 1"
+    )
+    assert "CORRELATED" not in run.plan(query)
+    assert run.rows(query)[0][0] > 1000
