@@ -50,22 +50,21 @@ class _InvalidGeometryError(ValueError):
 
 
 def _numbers(words: list[str]) -> list[float]:
-    try:
-        values = [float(w) for w in words]
-    except ValueError:
-        word = next(w for w in words if not _is_number(w))
-        raise _InvalidGeometryError(f"{word!r} is not a number") from None
+    for word in words:
+        if not _is_number(word):
+            raise _InvalidGeometryError(f"{word!r} is not a number")
+    values = [float(w) for w in words]
     if not all(math.isfinite(v) for v in values):
         raise _InvalidGeometryError("coordinates must be finite numbers")
     return values
 
 
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\Z")
+
+
 def _is_number(word: str) -> bool:
-    try:
-        float(word)
-    except ValueError:
-        return False
-    return True
+    """A decimal number as STC-S and DALI write them (not ``nan`` or ``inf``)."""
+    return _NUMBER.match(word) is not None
 
 
 def _call(name: str, values: list[float], span: ast.Span) -> ast.FunctionCall:

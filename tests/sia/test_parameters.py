@@ -8,11 +8,12 @@ extra archive holds footprints around RA 0, at the north pole and with ``pol_sta
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import math
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -645,13 +646,22 @@ async def small_client(
             pol_xel=None if pol is None else pol.count("/") - 1,
         )
         rows.append(row)
-    engine = create_sync_engine(empty_url)
-    fill_archive(
-        engine, [pa.Table.from_pylist(rows, schema=demo.schema)], replace=True, progress=False
-    )
+    async with _archive_client(
+        empty_url, pa.Table.from_pylist(rows, schema=demo.schema), tmp_path
+    ) as client:
+        yield client
+
+
+@contextlib.asynccontextmanager
+async def _archive_client(
+    url: str, rows: pa.Table, tmp_path: Path
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The service in-process over an archive of exactly ``rows``."""
+    engine = create_sync_engine(url)
+    fill_archive(engine, [rows], replace=True, progress=False)
     engine.dispose()
     config = Config(
-        database_url=empty_url, data_dir=tmp_path / "data", auto_demo_data=False, base_url=BASE_URL
+        database_url=url, data_dir=tmp_path / "data", auto_demo_data=False, base_url=BASE_URL
     )
     async with in_process_client(config) as client:
         yield client
@@ -727,15 +737,9 @@ async def mixed_client(
         row = dict(template)
         row.update(obs_publisher_did=name, obs_id=name, dataproduct_type=product_type)
         rows.append(row)
-    engine = create_sync_engine(empty_url)
-    fill_archive(
-        engine, [pa.Table.from_pylist(rows, schema=demo.schema)], replace=True, progress=False
-    )
-    engine.dispose()
-    config = Config(
-        database_url=empty_url, data_dir=tmp_path / "data", auto_demo_data=False, base_url=BASE_URL
-    )
-    async with in_process_client(config) as client:
+    async with _archive_client(
+        empty_url, pa.Table.from_pylist(rows, schema=demo.schema), tmp_path
+    ) as client:
         yield client
 
 
