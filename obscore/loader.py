@@ -155,7 +155,10 @@ def check_rows(raw: pa.Table) -> pa.Table:
                 raise LoadError("required column is missing", column=name)
             arrays.append(pa.nulls(raw.num_rows, target))
             continue
-        column = _convert(raw.column(name), target, name)
+        column = raw.column(name)
+        if name == "s_region":
+            column = _stcs_regions(column)
+        column = _convert(column, target, name)
         _check(column, spec)
         arrays.append(column)
     checked = pa.Table.from_arrays(arrays, schema=ARROW_SCHEMA)
@@ -191,6 +194,22 @@ def _links_of_this_service(rows: pa.Table) -> pa.Table:
 
 
 _LINKS_PATH = "/api/datalink/links"
+
+
+def _stcs_regions(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """``s_region`` as STC-S: a DALI polygon (a bare list of coordinates, as text or as
+    an array of numbers, as DALI and many archives write it) becomes ``POLYGON ICRS ...``;
+    STC-S is kept as it is."""
+    if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
+        texts = [
+            None if v is None else " ".join(repr(float(x)) for x in v) for v in column.to_pylist()
+        ]
+        column = pa.chunked_array([pa.array(texts, pa.string())])
+    if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
+        return column
+    bare = pc.fill_null(pc.match_substring_regex(column, r"^\s*[-+.0-9]"), False)
+    prefixed = pc.binary_join_element_wise("POLYGON ICRS ", pc.utf8_trim_whitespace(column), "")
+    return pc.if_else(bare, prefixed, column)
 
 
 def _first(mask: pa.ChunkedArray | pa.Array) -> int | None:

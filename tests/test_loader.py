@@ -274,3 +274,35 @@ def test_rows_exported_from_another_obscura_link_to_this_service(
     assert published[dids[3]] == urls[3]  # another row's links: left as it was
     assert published[dids[4]] == "https://files.example/data/a.fits"
     assert published[dids[5]] is None
+
+
+@pytest.mark.parametrize("form", ["dali-text", "dali-array", "stcs"])
+def test_dali_polygons_load_as_footprints(
+    empty_url: str, sample: pa.Table, tmp_path: Path, form: str
+) -> None:
+    rows = sample.slice(0, 5)
+    stcs = rows["s_region"].to_pylist()
+    vertices = [[float(x) for x in text.split()[2:]] for text in stcs]
+    if form == "dali-text":
+        regions: pa.Array = pa.array([" ".join(map(str, v)) for v in vertices], pa.string())
+    elif form == "dali-array":
+        regions = pa.array(vertices, pa.list_(pa.float64()))
+    else:
+        regions = pa.array(stcs, pa.string())
+    index = rows.schema.get_field_index("s_region")
+    path = tmp_path / "regions.parquet"
+    pq.write_table(rows.set_column(index, "s_region", regions), path)
+    result = _obscura(empty_url, "load", str(path))
+    assert result.returncode == 0, result.stderr
+    engine = create_sync_engine(empty_url)
+    obscore = archive_schema(engine).obscore
+    with engine.connect() as conn:
+        query = sa.select(obscore.c.obs_publisher_did, obscore.c.s_region)
+        loaded: dict[str, str] = {}
+        for did, region in conn.execute(query):
+            loaded[did] = region
+    engine.dispose()
+    for did, original in zip(rows["obs_publisher_did"].to_pylist(), vertices, strict=True):
+        words = loaded[did].split()
+        assert words[:2] == ["POLYGON", "ICRS"]
+        assert [float(x) for x in words[2:]] == pytest.approx(original)
