@@ -293,3 +293,19 @@ async def test_upload_reading_counts_against_the_time_limit(
     assert response.status_code == 400
     assert "time limit of 2 s" in _error(response)
     assert elapsed < 6, elapsed
+
+
+async def test_uploads_by_url_can_be_turned_off(
+    demo_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    config = app_config(demo_url, tmp_path_factory.mktemp("no-url"), upload_url_enabled=False)
+    async with in_process_client(config) as client:
+        response = await client.post(
+            "/api/tap/sync",
+            data={"LANG": "ADQL", "QUERY": QUERY, "UPLOAD": "t,https://data.example.org/t.xml"},
+        )
+        assert response.status_code == 400
+        assert "does not fetch tables from URLs" in _error(response)
+        capabilities = (await client.get("/api/tap/capabilities")).text
+        assert "upload-inline" in capabilities
+        assert "TAPRegExt#upload-http" not in capabilities
