@@ -6,6 +6,7 @@ each request ended."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,14 @@ def test_json_lines_with_request_context(server: ServerProcess) -> None:
     assert bad.status_code == 400
     generated = bad.headers["x-request-id"]
     assert len(generated) == 16
-    lines = _lines(server.output()[before:])
+    # The "request" line is written once the response has gone: wait for both.
+    deadline = time.monotonic() + 10
+    while True:
+        lines = _lines(server.output()[before:])
+        ended_ids = {line.get("request_id") for line in lines if line["event"] == "request"}
+        if {"req-42", generated} <= ended_ids or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
     mine = [line for line in lines if line.get("request_id") == "req-42"]
     query = next(line for line in mine if line["event"] == "tap query")
     assert query["user"] == "alice"
