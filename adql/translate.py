@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from typing_extensions import override
 
 from adql import ast
-from adql.binder import BoundQuery, ColumnInfo, Source
+from adql.bound import BoundQuery, ColumnInfo, Source
 from adql.context import SpatialColumns, TranslationContext
 from adql.dialects.geometry import Geometry
 from adql.dialects.keywords import BACKEND_KEYWORDS

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 
 from adql import ast
-from adql.binder import BoundQuery, ColumnInfo, Source
+from adql.bound import BoundQuery, ColumnInfo, Source
 from adql.context import SpatialColumns, TranslationContext
 from adql.dialects.geometry import Geometry, UnsupportedGeometryError
 from adql.dialects.sqlite_functions import cone_box
@@ -318,22 +318,24 @@ class GeometryTranslation:
             )
         return False
 
-    def row_box(self, node: ast.Expression) -> list[Expr] | Any | None:
-        """The R*Tree box of a shape computed from a row: six bounds (a point or circle),
-        or the R*Tree row of another indexed table's footprint (a region column)."""
+    def row_box(self, node: ast.Expression) -> tuple[list[Any], list[Expr]] | None:
+        """The R*Tree box of a shape computed from a row, as (six bounds, conditions): a
+        point's or circle's box from its coordinates, or another indexed table's own R*Tree
+        row for its footprint (a region column)."""
         parts = self.circle_parts(node)
         if parts is None:
             point = self.point_parts(node)
             parts = None if point is None else (*point, ast.Number(0, "0"))
         if parts is not None:
             ra, dec, radius = (self.expr(p) for p in parts)
-            return [sa.func.adql_cone_box(ra, dec, radius, i) for i in range(6)]
-        if isinstance(node, ast.ColumnRef):
-            found = self.region_source(node)
-            if found is not None and found[1].rowid is not None and self.ctx.rtree is not None:
-                other = self.ctx.rtree.alias("obscura_other_box")
-                return other, self.froms[id(found[0].node)].c[found[1].rowid]
-        return None
+            return [sa.func.adql_cone_box(ra, dec, radius, i) for i in range(6)], []
+        found = self.region_source(node) if isinstance(node, ast.ColumnRef) else None
+        if found is None or found[1].rowid is None or self.ctx.rtree is None:
+            return None
+        other = self.ctx.rtree.alias("obscura_other_box").c
+        rowid = self.froms[id(found[0].node)].c[found[1].rowid]
+        bounds = [other.xmin, other.xmax, other.ymin, other.ymax, other.zmin, other.zmax]
+        return bounds, [other.id == rowid]
 
     def rtree_prefilter(self, first: ast.Expression, second: ast.Expression) -> Expr | None:
         """SQLite: restrict an indexed table's rows to R*Tree boxes near the other shape.
@@ -344,10 +346,11 @@ class GeometryTranslation:
         """
         if self.ctx.backend != "sqlite" or self.ctx.rtree is None:
             return None
-        constant_shape = self.constant_box(first) or self.constant_box(second)
-        band = None if constant_shape else self.dec_band(first, second)
-        if band is not None:
-            return band
+        boxes = {id(first): self.constant_box(first), id(second): self.constant_box(second)}
+        if not any(boxes.values()):
+            band = self.dec_band(first, second)
+            if band is not None:
+                return band
         filters = []
         for table_side, shape_side in ((first, second), (second, first)):
             source = self.indexed_source(table_side)
@@ -355,29 +358,22 @@ class GeometryTranslation:
             if source is None or spatial is None or spatial.rowid is None:
                 continue
             rowid = self.froms[id(source.node)].c[spatial.rowid]
-            box = self.constant_box(shape_side)
+            box = boxes[id(shape_side)]
             if box is not None:
-                return rowid.in_(self.rtree_search(box))
-            row_box = None if self.mentions(shape_side, source) else self.row_box(shape_side)
-            if row_box is not None:
-                filters.append(rowid.in_(self.rtree_search(row_box)))
+                return rowid.in_(self.rtree_search(list(box)))
+            found = None if self.mentions(shape_side, source) else self.row_box(shape_side)
+            if found is not None:
+                filters.append(rowid.in_(self.rtree_search(*found)))
         return sa.and_(*filters) if filters else None
 
-    def rtree_search(self, box: Any) -> Any:
-        """The ids of R*Tree boxes overlapping ``box``: six bounds, or (R*Tree alias, id)
-        for the box of another indexed row."""
+    def rtree_search(self, bounds: list[Any], conditions: Sequence[Expr] = ()) -> Any:
+        """The ids of R*Tree boxes overlapping the box (xmin, xmax, ymin, ymax, zmin,
+        zmax) of ``bounds``, under ``conditions``."""
         assert self.ctx.rtree is not None
         rt = self.ctx.rtree.c
-        if isinstance(box, tuple) and len(box) == 2:
-            other, rowid = box
-            o = other.c
-            bounds: tuple[Any, ...] = (o.xmin, o.xmax, o.ymin, o.ymax, o.zmin, o.zmax)
-            condition = [o.id == rowid]
-        else:
-            bounds, condition = tuple(box), []
         x0, x1, y0, y1, z0, z1 = bounds
         return sa.select(rt.id).where(
-            *condition,
+            *conditions,
             rt.xmax >= x0,
             rt.xmin <= x1,
             rt.ymax >= y0,
