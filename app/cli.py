@@ -109,12 +109,25 @@ def _demo_pixels(config: Config, engine: Any, subtypes: str | None, limit: int |
 def _load(config: Config, args: argparse.Namespace) -> int:
     from app.storage.archive import check_files, fill_archive
     from app.storage.database import create_sync_engine
+    from obscore.declarations import DeclarationError, read_declarations
     from obscore.loader import LoadError, read_rows
 
+    try:
+        declared = read_declarations(Path(args.columns)) if args.columns else {}
+    except DeclarationError as exc:
+        print(f"obscura load: --columns {exc}. Nothing was loaded.", file=sys.stderr)
+        return 1
     engine = create_sync_engine(config.effective_database_url)
     try:
-        rows = check_files(read_rows(Path(args.file)))
-        written = fill_archive(engine, [rows], replace=args.replace, total=rows.num_rows)
+        loaded = read_rows(Path(args.file), declared)
+        rows = check_files(loaded.rows)
+        written = fill_archive(
+            engine,
+            [rows],
+            replace=args.replace,
+            total=rows.num_rows,
+            own_columns=loaded.own_columns,
+        )
     except LoadError as exc:
         print(f"obscura load: {args.file}: {exc}. Nothing was loaded.", file=sys.stderr)
         return 1
@@ -186,7 +199,14 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument(
         "--replace",
         action="store_true",
-        help="replace the archive's rows instead of adding to them",
+        help="replace the archive's rows (and its own columns) instead of adding to them",
+    )
+    load.add_argument(
+        "--columns",
+        metavar="FILE.json",
+        help="declare the file's columns that are not ObsCore's: a JSON list of {name, "
+        "datatype, unit, ucd, description} (a VOTable's FIELDs declare its own); "
+        "restart the server to publish new columns",
     )
     load.set_defaults(run=_load)
     worker = commands.add_parser(

@@ -223,6 +223,7 @@ class Factory:
                 upload_limit_bytes=config.upload_limit_bytes,
             ),
             upload_methods=uploads,
+            tables=self._resources.table_documents,
         )
 
     def create_availability_service(self) -> AvailabilityService:

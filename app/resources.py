@@ -35,7 +35,8 @@ from app.uws.runners import InProcessRunner, JobRunner
 from app.uws.store import JobStore
 from app.uws.sweeper import JobSweeper, recover_after_restart
 from app.uws.task_queue import ensure_queue_schema, queue_app
-from obscore.catalog import ArchiveCatalog, load_catalog
+from app.vosi.tables import TableDocuments
+from obscore.catalog import ArchiveCatalog, catalog_from_rows, load_tap_schema
 from obscore.schema import ArchiveSchema
 from pixels.file_cache import FileCache
 
@@ -55,6 +56,8 @@ class Resources:
     engine: sa.Engine
     schema: ArchiveSchema
     catalog: ArchiveCatalog
+    table_documents: TableDocuments
+    """VOSI tables, from the same TAP_SCHEMA rows as the catalog."""
     jobs: JobStore
     results: ResultStore
     events: JobEvents
@@ -69,9 +72,11 @@ class Resources:
     """Made files: demo images, previews, thumbnails."""
 
 
-def _load_catalog(engine: sa.Engine, schema: ArchiveSchema) -> ArchiveCatalog:
+def _published(engine: sa.Engine, schema: ArchiveSchema) -> tuple[ArchiveCatalog, TableDocuments]:
+    """The ADQL catalog and the VOSI tables, from TAP_SCHEMA as the database holds it."""
     with engine.connect() as conn:
-        return load_catalog(conn, schema)
+        rows = load_tap_schema(conn, schema)
+    return catalog_from_rows(rows["tables"], rows["columns"]), TableDocuments(rows)
 
 
 @contextlib.asynccontextmanager
@@ -91,8 +96,8 @@ async def open_resources(
     )
     try:
         await asyncio.to_thread(upgrade_database, engine)
-        schema = archive_schema(engine)
-        catalog = await asyncio.to_thread(_load_catalog, engine, schema)
+        schema = await asyncio.to_thread(archive_schema, engine)
+        catalog, table_documents = await asyncio.to_thread(_published, engine, schema)
         store = JobStore(engine)
         results = ResultStore(config.result_location)
         events = JobEvents()
@@ -115,6 +120,7 @@ async def open_resources(
                 engine=engine,
                 schema=schema,
                 catalog=catalog,
+                table_documents=table_documents,
                 jobs=store,
                 results=results,
                 events=events,

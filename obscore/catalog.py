@@ -21,6 +21,7 @@ __all__ = [
     "CatalogTableRow",
     "catalog_from_rows",
     "load_catalog",
+    "load_tap_schema",
     "published_catalog",
 ]
 
@@ -83,13 +84,24 @@ def published_catalog() -> ArchiveCatalog:
     return catalog_from_rows(rows["tables"], rows["columns"])
 
 
+def load_tap_schema(conn: sa.Connection, schema: ArchiveSchema) -> dict[str, list[dict[str, Any]]]:
+    """Every row of the TAP_SCHEMA tables as stored in the database, in display order,
+    keyed as :func:`obscore.tap_schema.tap_schema_rows` keys them."""
+    t = schema.tap_schema
+    order = {
+        "schemas": [t["schemas"].c.schema_index, t["schemas"].c.schema_name],
+        "tables": [t["tables"].c.table_index, t["tables"].c.table_name],
+        "columns": [t["columns"].c.table_name, t["columns"].c.column_index],
+        "keys": [t["keys"].c.key_id],
+        "key_columns": [t["key_columns"].c.key_id, t["key_columns"].c.from_column],
+    }
+    return {
+        name: [dict(row) for row in conn.execute(sa.select(t[name]).order_by(*keys)).mappings()]
+        for name, keys in order.items()
+    }
+
+
 def load_catalog(conn: sa.Connection, schema: ArchiveSchema) -> ArchiveCatalog:
     """Read the catalog from the TAP_SCHEMA tables as stored in the database."""
-    tables = schema.tap_schema["tables"]
-    columns = schema.tap_schema["columns"]
-    return catalog_from_rows(
-        conn.execute(sa.select(tables).order_by(tables.c.table_index)).mappings(),
-        conn.execute(
-            sa.select(columns).order_by(columns.c.table_name, columns.c.column_index)
-        ).mappings(),
-    )
+    rows = load_tap_schema(conn, schema)
+    return catalog_from_rows(rows["tables"], rows["columns"])

@@ -19,11 +19,12 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import sqlalchemy as sa
 
+from obscore.archive_columns import recorded_columns
 from obscore.loader import FILE_SIZE, FILE_URL, LoadError
 from obscore.schema import ARROW_SCHEMA, RTREE_TABLE, ArchiveSchema
 from obscore.sphere import footprint_box, radec_to_xyz
 from obscore.stcs import parse_polygon
-from obscore.tap_schema import tap_schema_rows
+from obscore.tap_schema import published_tables, tap_schema_rows
 
 __all__ = [
     "append_rows",
@@ -33,13 +34,20 @@ __all__ = [
     "create_archive",
     "finish_load",
     "row_count",
+    "write_tap_schema",
 ]
 
 
 def create_archive(conn: sa.Connection, schema: ArchiveSchema) -> None:
     """Create every table and index that is missing, and (re)write TAP_SCHEMA's rows."""
     schema.metadata.create_all(conn)
-    rows = tap_schema_rows()
+    write_tap_schema(conn, schema)
+
+
+def write_tap_schema(conn: sa.Connection, schema: ArchiveSchema) -> None:
+    """(Re)write TAP_SCHEMA's rows: the fixed tables and the ObsCore columns the archive
+    publishes beyond the fixed ones (:mod:`obscore.archive_columns`)."""
+    rows = tap_schema_rows(published_tables(recorded_columns(conn, schema)))
     for name in ("key_columns", "keys", "columns", "tables", "schemas"):
         conn.execute(sa.delete(schema.tap_schema[name]))
     for name in ("schemas", "tables", "columns", "keys", "key_columns"):
@@ -60,8 +68,9 @@ def clear_rows(conn: sa.Connection, schema: ArchiveSchema) -> None:
 
 
 def append_rows(conn: sa.Connection, schema: ArchiveSchema, rows: pa.Table) -> int:
-    """Insert ``rows`` (with :data:`~obscore.schema.ARROW_SCHEMA`'s columns) into ObsCore,
-    and where they have a :data:`FILE_URL` (and :data:`FILE_SIZE`), their file locations.
+    """Insert ``rows`` (with :data:`~obscore.schema.ARROW_SCHEMA`'s columns, then any of the
+    archive's own columns, already added to the table) into ObsCore, and where they have
+    a :data:`FILE_URL` (and :data:`FILE_SIZE`), their file locations.
 
     Returns
     -------
@@ -70,7 +79,12 @@ def append_rows(conn: sa.Connection, schema: ArchiveSchema, rows: pa.Table) -> i
     """
     if FILE_URL in rows.column_names:
         _insert_files(conn, schema, rows)
-    rows = rows.select(ARROW_SCHEMA.names).cast(ARROW_SCHEMA)
+    own = [n for n in rows.column_names if n not in ARROW_SCHEMA.names]
+    own = [n for n in own if n not in (FILE_URL, FILE_SIZE)]
+    standard = rows.select(ARROW_SCHEMA.names).cast(ARROW_SCHEMA)
+    rows = pa.Table.from_arrays(
+        [*standard.columns, *rows.select(own).columns], names=[*ARROW_SCHEMA.names, *own]
+    )
     if rows.num_rows == 0:
         return 0
     if schema.backend == "postgresql":

@@ -10,7 +10,8 @@ walked value by value to find the culprit.
 from __future__ import annotations
 
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -19,12 +20,13 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from obscore.columns import OBSCORE_COLUMNS, ColumnSpec
+from obscore.columns import STORED_COLUMNS, ColumnSpec
+from obscore.declarations import DeclarationError, declare, standard_like
 from obscore.products import datalink_path
-from obscore.schema import ARROW_SCHEMA, sql_name
+from obscore.schema import ARROW_SCHEMA, arrow_type, sql_name
 from obscore.stcs import StcsError, parse_polygon
 
-__all__ = ["FILE_SIZE", "FILE_URL", "FORMATS", "LoadError", "read_rows"]
+__all__ = ["FILE_SIZE", "FILE_URL", "FORMATS", "LoadError", "LoadedRows", "read_rows"]
 
 FILE_URL = "file_url"
 """The optional column, beside ObsCore's, naming where each row's file lives (a local path
@@ -76,14 +78,28 @@ class LoadError(ValueError):
         self.column = column
 
 
-def read_rows(path: Path) -> pa.Table:
+@dataclass(frozen=True, slots=True)
+class LoadedRows:
+    """Checked rows, and the declarations of the archive's own columns among them."""
+
+    rows: pa.Table
+    """:data:`~obscore.schema.ARROW_SCHEMA`'s columns, then :data:`FILE_URL` if given,
+    then the archive's own columns, ready for :func:`obscore.ingest.append_rows`."""
+
+    own_columns: tuple[ColumnSpec, ...] = ()
+
+
+def read_rows(path: Path, declared: Mapping[str, ColumnSpec] | None = None) -> LoadedRows:
     """Read and check a file of ObsCore rows.
 
-    Returns
-    -------
-    pyarrow.Table
-        The rows with :data:`~obscore.schema.ARROW_SCHEMA`, ready for
-        :func:`obscore.ingest.append_rows`.
+    Parameters
+    ----------
+    path
+        A CSV, Parquet or VOTable file.
+    declared
+        The archive's own columns the file may hold, by lower-case name
+        (:func:`obscore.declarations.read_declarations`). A VOTable's FIELDs declare its
+        own columns too; a declaration given here wins.
 
     Raises
     ------
@@ -96,13 +112,17 @@ def read_rows(path: Path) -> pa.Table:
             f"{path.name}: unknown file type {path.suffix!r}; use one of "
             f"{', '.join(sorted(FORMATS))}"
         )
+    fields: dict[str, ColumnSpec] = {}
     try:
-        raw = {"csv": _read_csv, "parquet": pq.read_table, "votable": _read_votable}[kind](path)
+        if kind == "votable":
+            raw, fields = _read_votable(path)
+        else:
+            raw = {"csv": _read_csv, "parquet": pq.read_table}[kind](path)
     except LoadError:
         raise
     except (OSError, pa.ArrowException, ValueError) as exc:
         raise LoadError(f"{path.name} is not a readable {kind} file: {exc}") from None
-    return check_rows(raw)
+    return check_rows(raw, {**fields, **(declared or {})})
 
 
 def _read_csv(path: Path) -> pa.Table:
@@ -119,10 +139,13 @@ def _read_csv(path: Path) -> pa.Table:
     )
 
 
-def _read_votable(path: Path) -> pa.Table:
+def _read_votable(path: Path) -> tuple[pa.Table, dict[str, ColumnSpec]]:
+    """The rows of a VOTable, and the declarations its FIELDs make of columns that are not
+    ObsCore's."""
     from astropy.io.votable import parse_single_table
 
-    table = parse_single_table(str(path)).to_table()
+    votable = parse_single_table(str(path))
+    table = votable.to_table(use_names_over_ids=True)
     arrays = {}
     for name in table.colnames:
         col = table[name]
@@ -135,19 +158,50 @@ def _read_votable(path: Path) -> pa.Table:
             # VOTable cannot tell an empty string from a null (VOTable 1.4 sect. 5.1).
             mask |= values == ""
         arrays[name] = pa.array(values, mask=mask if mask.any() else None)
-    return pa.table(arrays)
+    declared: dict[str, ColumnSpec] = {}
+    for field in votable.fields:
+        if field.name.lower() in _STORED or field.name.lower() == FILE_URL:
+            continue
+        unit = field.unit
+        try:
+            spec = declare(
+                field.name,
+                field.datatype,
+                arraysize=field.arraysize,
+                unit=None if unit is None else _unit_text(unit),
+                ucd=field.ucd,
+                description=field.description,
+                xtype=field.xtype,
+            )
+        except DeclarationError as exc:
+            raise LoadError(f"FIELD {field.name!r}: {exc}", column=field.name) from None
+        declared[spec.name] = spec
+    return pa.table(arrays), declared
 
 
-def check_rows(raw: pa.Table) -> pa.Table:
+def _unit_text(unit: object) -> str:
+    to_string = getattr(unit, "to_string", None)
+    return str(to_string("vounit")) if to_string is not None else str(unit)
+
+
+_STORED = {sql_name(c.name) for c in STORED_COLUMNS}
+
+
+def check_rows(raw: pa.Table, declared: Mapping[str, ColumnSpec] | None = None) -> LoadedRows:
     """Convert and check a table of ObsCore rows (see :func:`read_rows`)."""
-    known = {sql_name(c.name) for c in OBSCORE_COLUMNS} | {FILE_URL}
-    unknown = [name for name in raw.column_names if name not in known]
-    if unknown:
-        raise LoadError(
-            f"unknown column {unknown[0]!r}: the columns must be ObsCore's", column=unknown[0]
-        )
+    declared = declared or {}
+    raw = _lower_case_names(raw)
+    for name in raw.column_names:
+        if name not in _STORED and name != FILE_URL and name not in declared:
+            guess = standard_like(name)
+            hint = f" (did you mean {guess}?)" if guess else ""
+            raise LoadError(
+                f"{name!r} is not an ObsCore column{hint}; declare the archive's own "
+                "columns with --columns FILE.json (name, datatype, unit, ucd, description)",
+                column=name,
+            )
     arrays = []
-    for spec in OBSCORE_COLUMNS:
+    for spec in STORED_COLUMNS:
         name = sql_name(spec.name)
         target = ARROW_SCHEMA.field(name).type
         if name not in raw.column_names:
@@ -158,15 +212,63 @@ def check_rows(raw: pa.Table) -> pa.Table:
         column = raw.column(name)
         if name == "s_region":
             column = _stcs_regions(column)
-        column = _convert(column, target, name)
-        _check(column, spec)
-        arrays.append(column)
+        arrays.append(_checked(column, spec))
     checked = pa.Table.from_arrays(arrays, schema=ARROW_SCHEMA)
     checked = _links_of_this_service(checked)
     if FILE_URL in raw.column_names:
         urls = _convert(raw.column(FILE_URL), pa.string(), FILE_URL)
         checked = checked.append_column(FILE_URL, urls)
-    return checked
+    own = tuple(declared[name] for name in raw.column_names if name in declared)
+    for spec in own:
+        checked = checked.append_column(spec.name, _checked(raw.column(spec.name), spec))
+    return LoadedRows(checked, own)
+
+
+def _lower_case_names(raw: pa.Table) -> pa.Table:
+    """Column names in lower case (ADQL's regular identifiers ignore case)."""
+    names = [name.strip().lower() for name in raw.column_names]
+    seen: set[str] = set()
+    for original, name in zip(raw.column_names, names, strict=True):
+        if name in seen:
+            raise LoadError(f"{original!r} appears twice (names ignore case)", column=original)
+        seen.add(name)
+    return raw.rename_columns(names)
+
+
+def _checked(column: pa.ChunkedArray, spec: ColumnSpec) -> pa.ChunkedArray:
+    if spec.xtype == "timestamp":
+        column = _timestamps(column, spec.name)
+    column = _convert(column, arrow_type(spec), sql_name(spec.name))
+    _check(column, spec)
+    return column
+
+
+def _timestamps(column: pa.ChunkedArray, name: str) -> pa.ChunkedArray:
+    """ISO 8601 dates and times, written ``YYYY-MM-DDThh:mm:ss[.fff]`` (DALI's form)."""
+    if pa.types.is_null(column.type):
+        return pc.cast(column, pa.string())
+    if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
+        if pa.types.is_timestamp(column.type) or pa.types.is_date(column.type):
+            column = pc.cast(column, pa.timestamp("ms"))
+            return pc.strftime(column, "%Y-%m-%dT%H:%M:%S")
+        raise LoadError(f"expected ISO 8601 dates and times, not {column.type}", column=name)
+    text = pc.utf8_trim_whitespace(column)
+    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+    text = pc.replace_substring_regex(text, r"Z$", "")
+    try:
+        times = pc.cast(text, pa.timestamp("ms"))
+    except pa.ArrowInvalid:
+        for i, value in enumerate(text.to_pylist(), start=1):
+            try:
+                pc.cast(pa.array([value], pa.string()), pa.timestamp("ms"))
+            except pa.ArrowInvalid:
+                raise LoadError(
+                    f"{value!r} is not an ISO 8601 date (YYYY-MM-DD[Thh:mm:ss])",
+                    row=i,
+                    column=name,
+                ) from None
+        raise
+    return pc.strftime(times, "%Y-%m-%dT%H:%M:%S")
 
 
 def _links_of_this_service(rows: pa.Table) -> pa.Table:
@@ -228,9 +330,14 @@ def _convert(column: pa.ChunkedArray, target: pa.DataType, name: str) -> pa.Chun
         return pc.cast(column, target, safe=True)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass
-    kind = {"int32": "an integer", "int64": "an integer", "double": "a number"}.get(
-        str(target), str(target)
-    )
+    kind = {
+        "int16": "an integer",
+        "int32": "an integer",
+        "int64": "an integer",
+        "float": "a number",
+        "double": "a number",
+        "bool": "true or false",
+    }.get(str(target), str(target))
     for i, value in enumerate(column.to_pylist(), start=1):
         try:
             pc.cast(pa.array([value]), target, safe=True)

@@ -15,6 +15,7 @@ Hidden helper columns, never listed in TAP_SCHEMA, carry the spatial indexes:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias
 
@@ -23,11 +24,12 @@ import sqlalchemy as sa
 from sqlalchemy.types import UserDefinedType
 from typing_extensions import override
 
-from obscore.columns import OBSCORE_COLUMNS, ColumnSpec
-from obscore.tap_schema import TAP_SCHEMA_TABLES, TableSpec, published_tables
+from obscore.columns import OBSCORE_COLUMNS, OPTIONAL_COLUMNS, STORED_COLUMNS, ColumnSpec
+from obscore.tap_schema import TAP_SCHEMA_TABLES, TableSpec
 
 __all__ = [
     "ARROW_SCHEMA",
+    "COLUMNS_TABLE",
     "FILES_TABLE",
     "HIDDEN_SCHEMA",
     "POLYGON_CENTROID_FUNCTION",
@@ -36,9 +38,11 @@ __all__ = [
     "Backend",
     "SPoint",
     "SPoly",
+    "arrow_type",
     "backend_of",
     "build_schema",
     "schema_translate_map",
+    "sql_column",
     "sql_name",
 ]
 
@@ -50,6 +54,7 @@ HIDDEN_SCHEMA = "obscura"
 RTREE_TABLE = "obscore_rtree"
 DEC_INDEX = "obscore_s_dec_idx"
 FILES_TABLE = "obscore_file"
+COLUMNS_TABLE = "obscore_column"
 
 _BTREE_COLUMNS = (
     "obs_id",
@@ -114,20 +119,24 @@ def sql_name(name: str) -> str:
     return name
 
 
-ARROW_SCHEMA = pa.schema(
-    [
-        pa.field(
-            sql_name(c.name),
-            {
-                "char": pa.string(),
-                "int": pa.int32(),
-                "long": pa.int64(),
-                "double": pa.float64(),
-            }[c.datatype],
-        )
-        for c in OBSCORE_COLUMNS
-    ]
-)
+_ARROW_TYPES = {
+    "char": pa.string(),
+    "unicodeChar": pa.string(),
+    "boolean": pa.bool_(),
+    "short": pa.int16(),
+    "int": pa.int32(),
+    "long": pa.int64(),
+    "float": pa.float32(),
+    "double": pa.float64(),
+}
+
+
+def arrow_type(spec: ColumnSpec) -> pa.DataType:
+    """The Arrow type holding the values of a (scalar) column."""
+    return _ARROW_TYPES[spec.datatype]
+
+
+ARROW_SCHEMA = pa.schema([pa.field(sql_name(c.name), arrow_type(c)) for c in STORED_COLUMNS])
 """Arrow schema of ObsCore rows as stored (``access_url`` relative to the service)."""
 
 
@@ -151,11 +160,15 @@ def _sql_type(spec: ColumnSpec) -> sa.types.TypeEngine[Any]:
             raise ValueError(f"column {spec.name}: no SQL type for VOTable datatype {other!r}")
 
 
+def sql_column(spec: ColumnSpec) -> sa.Column[Any]:
+    """The SQL column storing a published column."""
+    return sa.Column(
+        sql_name(spec.name), _sql_type(spec), nullable=spec.nullable, comment=spec.description
+    )
+
+
 def _columns(table: TableSpec) -> list[sa.Column[Any]]:
-    return [
-        sa.Column(sql_name(c.name), _sql_type(c), nullable=c.nullable, comment=c.description)
-        for c in table.columns
-    ]
+    return [sql_column(c) for c in table.columns]
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +186,10 @@ class ArchiveSchema:
 
     files: sa.Table
     """Where each dataset's file lives (hidden: TAP does not publish it)."""
+
+    columns: sa.Table
+    """The ObsCore columns published beyond the fixed ones: the optional standard columns
+    that hold values and the archive's own (hidden; :mod:`obscore.archive_columns`)."""
 
     @property
     def published(self) -> dict[str, sa.Table]:
@@ -228,10 +245,13 @@ def _postgresql_ddl(metadata: sa.MetaData) -> None:
         sa.event.listen(metadata, "before_create", _ddl(statement))
 
 
-def build_schema(backend: Backend) -> ArchiveSchema:
-    """Build the SQLAlchemy schema of the archive for ``backend``."""
+def build_schema(backend: Backend, own_columns: Sequence[ColumnSpec] = ()) -> ArchiveSchema:
+    """Build the SQLAlchemy schema of the archive for ``backend``.
+
+    ``own_columns`` are the archive's own ObsCore columns (beyond the standard ones), as
+    :func:`obscore.archive_columns.recorded_columns` reads them from the database.
+    """
     metadata = sa.MetaData()
-    obscore_spec = published_tables()[0]
     extra: list[Any] = []
     if backend == "postgresql":
         extra = [
@@ -256,8 +276,10 @@ def build_schema(backend: Backend) -> ArchiveSchema:
             primary_key=True,
             autoincrement=True,
         ),
-        *_columns(obscore_spec),
+        *[sql_column(c) for c in OBSCORE_COLUMNS],
         *extra,
+        # Columns added by migrations and loads come last, as ALTER TABLE puts them.
+        *[sql_column(c) for c in (*OPTIONAL_COLUMNS, *own_columns)],
         *[sa.Index(f"obscore_{name}_idx", name) for name in _BTREE_COLUMNS],
         sa.Index("obscore_publisher_did_idx", "obs_publisher_did", unique=True),
         schema="ivoa",
@@ -292,6 +314,22 @@ def build_schema(backend: Backend) -> ArchiveSchema:
         schema=HIDDEN_SCHEMA,
     )
 
+    columns = sa.Table(
+        COLUMNS_TABLE,
+        metadata,
+        sa.Column("column_name", sa.Text, primary_key=True),
+        sa.Column("column_index", sa.Integer, nullable=False, comment="display order"),
+        sa.Column("datatype", sa.Text, nullable=False),
+        sa.Column("arraysize", sa.Text),
+        sa.Column("xtype", sa.Text),
+        sa.Column("unit", sa.Text),
+        sa.Column("ucd", sa.Text),
+        sa.Column("utype", sa.Text),
+        sa.Column("description", sa.Text),
+        sa.Column("std", sa.Boolean, nullable=False, comment="an ObsCore standard column"),
+        schema=HIDDEN_SCHEMA,
+    )
+
     rtree = None
     if backend == "sqlite":
         # Declared for queries only: SQLAlchemy cannot create a virtual table itself.
@@ -317,4 +355,4 @@ def build_schema(backend: Backend) -> ArchiveSchema:
                 f"BEGIN DELETE FROM {RTREE_TABLE} WHERE id = old.obscore_id; END"
             ),
         )
-    return ArchiveSchema(backend, metadata, obscore, tap, rtree, files)
+    return ArchiveSchema(backend, metadata, obscore, tap, rtree, files, columns)

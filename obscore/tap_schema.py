@@ -17,6 +17,7 @@ __all__ = [
     "TAP_SCHEMA_TABLES",
     "KeySpec",
     "TableSpec",
+    "obscore_table",
     "published_tables",
     "tap_schema_rows",
 ]
@@ -188,13 +189,18 @@ _KEY_COLUMNS = TableSpec(
 TAP_SCHEMA_TABLES: tuple[TableSpec, ...] = (_SCHEMAS, _TABLES, _COLUMNS, _KEYS, _KEY_COLUMNS)
 """The five TAP 1.1 TAP_SCHEMA tables, in display order."""
 
-_OBSCORE = TableSpec(
-    "ivoa",
-    "ObsCore",
-    OBSCORE_DESCRIPTION,
-    OBSCORE_COLUMNS,
-    utype="ivo://ivoa.net/std/ObsCore#table-1.1",
-)
+
+def obscore_table(more_columns: Iterable[ColumnSpec] = ()) -> TableSpec:
+    """``ivoa.ObsCore`` with its fixed columns, then ``more_columns``: the ObsCore columns
+    an archive publishes beyond them (:mod:`obscore.archive_columns`)."""
+    return TableSpec(
+        "ivoa",
+        "ObsCore",
+        OBSCORE_DESCRIPTION,
+        (*OBSCORE_COLUMNS, *more_columns),
+        utype="ivo://ivoa.net/std/ObsCore#table-1.1",
+    )
+
 
 _SCHEMA_DESCRIPTIONS = {
     "ivoa": "IVOA-defined tables: the ObsCore 1.1 image metadata table",
@@ -202,10 +208,11 @@ _SCHEMA_DESCRIPTIONS = {
 }
 
 
-def published_tables() -> tuple[TableSpec, ...]:
-    """Every table TAP publishes, ``ivoa.ObsCore`` first."""
-    assert _OBSCORE.qualified_name == OBSCORE_TABLE
-    return (_OBSCORE, *TAP_SCHEMA_TABLES)
+def published_tables(more_columns: Iterable[ColumnSpec] = ()) -> tuple[TableSpec, ...]:
+    """Every table TAP publishes, ``ivoa.ObsCore`` (with ``more_columns``) first."""
+    obscore = obscore_table(more_columns)
+    assert obscore.qualified_name == OBSCORE_TABLE
+    return (obscore, *TAP_SCHEMA_TABLES)
 
 
 def _flag(value: bool) -> int:

@@ -4,37 +4,27 @@ examples page, built from the deployment's limits and the published TAP_SCHEMA.
 
 from __future__ import annotations
 
-import functools
-
 from app.formats.registry import OUTPUT_FORMATS
 from app.paths import TAP_PATH
-from app.vosi import (
-    TapLimits,
-    capabilities_document,
-    examples_document,
-    table_document,
-    tableset_document,
-)
-from app.vosi.tables import Detail
+from app.vosi import TapLimits, capabilities_document, examples_document
+from app.vosi.tables import Detail, TableDocuments
 
 __all__ = ["TapDescriptionService"]
-
-
-@functools.cache
-def _tables(detail: Detail) -> bytes:
-    return tableset_document(detail=detail)
-
-
-@functools.cache
-def _table(name: str) -> bytes | None:
-    return table_document(name)
 
 
 class TapDescriptionService:
     """Answers the TAP service's VOSI capabilities and tables and its DALI examples."""
 
-    def __init__(self, *, base_url: str, limits: TapLimits, upload_methods: list[str]) -> None:
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        limits: TapLimits,
+        upload_methods: list[str],
+        tables: TableDocuments,
+    ) -> None:
         self._base_url = base_url
+        self._tables = tables
         self._limits = limits
         self._upload_methods = upload_methods
 
@@ -50,11 +40,11 @@ class TapDescriptionService:
 
     def tables(self, detail: Detail) -> bytes:
         """The published tables (``min``: without columns)."""
-        return _tables(detail)
+        return self._tables.tableset(detail)
 
     def table(self, name: str) -> bytes | None:
         """One published table in full, or None if there is no such table."""
-        return _table(name)
+        return self._tables.table(name)
 
     def examples(self) -> bytes:
         """The DALI examples page."""

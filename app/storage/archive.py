@@ -7,7 +7,7 @@ Blocking code: the server calls it through ``asyncio.to_thread``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from contextlib import nullcontext
 
 import pyarrow as pa
@@ -17,7 +17,8 @@ from tqdm import tqdm
 
 from app.storage.database import archive_schema
 from app.storage.schema_migrations import lock_schema, upgrade_database
-from obscore import ingest
+from obscore import archive_columns, ingest
+from obscore.columns import ColumnSpec
 from obscore.demo import DEMO_FILE_SCHEME
 from obscore.loader import FILE_SIZE, FILE_URL, LoadError
 from pixels.locations import FileProblemError, check_fits
@@ -56,6 +57,7 @@ def fill_archive(
     total: int | None = None,
     description: str = "loading ObsCore rows",
     progress: bool | None = None,
+    own_columns: Sequence[ColumnSpec] = (),
 ) -> int:
     """Write ``tables`` into ObsCore in one transaction: all rows land, or none do.
 
@@ -73,6 +75,9 @@ def fill_archive(
         Label of the progress bar.
     progress
         Show a progress bar: True, False, or None for "when writing to a terminal".
+    own_columns
+        The archive's own columns the tables hold (declared, checked): added to the table
+        and published. With ``replace``, the archive's own columns of earlier loads go.
 
     Returns
     -------
@@ -82,7 +87,8 @@ def fill_archive(
     Raises
     ------
     obscore.loader.LoadError
-        When appending a row whose publisher DID is already in the archive.
+        When appending a row whose publisher DID is already in the archive, or declaring
+        again one of the archive's own columns with another type.
     """
     upgrade_database(engine)  # its own transaction: DDL first, under its lock
     schema = archive_schema(engine)
@@ -95,12 +101,16 @@ def fill_archive(
         ingest.create_archive(conn, schema)
         if replace:
             ingest.clear_rows(conn, schema)
+            archive_columns.forget_own_columns(conn, schema)
+        archive_columns.record_own_columns(conn, schema, own_columns)
         with ingest.bulk_load(conn, schema) if replace else nullcontext():
             for table in tables:
                 if not replace:
                     ingest.check_new_dids(conn, schema, table)
                 written += ingest.append_rows(conn, schema, table)
+                archive_columns.publish_optional_columns(conn, schema, table)
                 bar.update(table.num_rows)
+        ingest.write_tap_schema(conn, schema)
         ingest.finish_load(conn, schema)
     return written
 

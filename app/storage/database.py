@@ -15,7 +15,15 @@ import sqlalchemy as sa
 
 from adql.dialects.sqlite_functions import register_adql_functions
 from app.config import sync_database_url
-from obscore.schema import ArchiveSchema, backend_of, build_schema, schema_translate_map
+from obscore.archive_columns import own_columns, recorded_columns
+from obscore.schema import (
+    COLUMNS_TABLE,
+    HIDDEN_SCHEMA,
+    ArchiveSchema,
+    backend_of,
+    build_schema,
+    schema_translate_map,
+)
 from obscore.spatial import register_sqlite_functions
 
 __all__ = [
@@ -78,8 +86,16 @@ def create_sync_engine(url: str, *, cache_mib: int = LOADER_CACHE_MIB, **kwargs:
 
 
 def archive_schema(engine: sa.Engine) -> ArchiveSchema:
-    """The archive's SQLAlchemy schema for the engine's backend."""
-    return build_schema(backend_of(engine.dialect.name))
+    """The archive's SQLAlchemy schema for the engine's backend, with the archive's own
+    ObsCore columns as recorded in the database (none before its tables exist)."""
+    backend = backend_of(engine.dialect.name)
+    schema = build_schema(backend)
+    with engine.connect() as conn:
+        where = None if backend == "sqlite" else HIDDEN_SCHEMA
+        if not sa.inspect(conn).has_table(COLUMNS_TABLE, schema=where):
+            return schema
+        own = own_columns(recorded_columns(conn, schema))
+    return build_schema(backend, own) if own else schema
 
 
 def libpq_conninfo(database_url: str) -> str:

@@ -17,7 +17,7 @@ from adql.catalog import identifier_key
 from app.vosi._xml import NS_VOSI_TABLES, NS_VS, NS_XSI, add, document, root
 from obscore.tap_schema import tap_schema_rows
 
-__all__ = ["Detail", "TapSchemaRows", "table_document", "tableset_document"]
+__all__ = ["Detail", "TableDocuments", "TapSchemaRows", "table_document", "tableset_document"]
 
 TapSchemaRows: TypeAlias = Mapping[str, Sequence[Mapping[str, Any]]]
 """The rows of each TAP_SCHEMA table (``schemas``, ``tables``, ``columns``, ``keys``,
@@ -178,3 +178,27 @@ def table_document(name: str, rows: TapSchemaRows | None = None) -> bytes | None
     top = root("vosi:table", _NAMESPACES)
     tables.write(top, table, "max")
     return document(top)
+
+
+class TableDocuments:
+    """The VOSI tables documents of one TAP_SCHEMA content (as the database held it when
+    the server started), each written on first use and kept."""
+
+    def __init__(self, rows: TapSchemaRows) -> None:
+        self._rows = rows
+        self._tablesets: dict[Detail, bytes] = {}
+        self._tables: dict[str, bytes | None] = {}
+
+    def tableset(self, detail: Detail) -> bytes:
+        """Every table (``min``: without columns)."""
+        if detail not in self._tablesets:
+            self._tablesets[detail] = tableset_document(self._rows, detail=detail)
+        return self._tablesets[detail]
+
+    def table(self, name: str) -> bytes | None:
+        """One table in full, or None if there is no such table."""
+        if name not in self._tables:
+            if len(self._tables) > 1000:  # names are the client's: keep the cache bounded
+                self._tables.clear()
+            self._tables[name] = table_document(name, self._rows)
+        return self._tables[name]

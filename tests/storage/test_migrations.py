@@ -51,6 +51,7 @@ from app.uws.models import ExecutionPhase, Job, JobParameter
 from app.uws.store import JobStore
 from app.uws.tables import create_job_tables, job_table
 from obscore.catalog import published_catalog
+from obscore.columns import OBSCORE_COLUMNS, OPTIONAL_COLUMNS
 from obscore.explain import query_plan
 from obscore.schema import ARROW_SCHEMA, backend_of, build_schema
 from tests.conftest import BACKENDS
@@ -219,8 +220,8 @@ def revision_of(engine: sa.Engine) -> str | None:
 
 
 def test_revisions_run_in_order_from_the_baseline() -> None:
-    assert revisions() == ["0001", "0002", "0003", "0004", "0005"]
-    assert head_revision() == "0005"
+    assert revisions() == ["0001", "0002", "0003", "0004", "0005", "0006"]
+    assert head_revision() == "0006"
 
 
 def test_legacy_archive_upgrades_to_a_fresh_schema_keeping_rows_and_jobs(
@@ -231,9 +232,12 @@ def test_legacy_archive_upgrades_to_a_fresh_schema_keeping_rows_and_jobs(
     legacy = new_engine()
     restore_legacy(legacy)
     assert revision_of(legacy) is None
+    obscore = archive_schema(legacy).obscore
+    # The columns the legacy archive had; the optional ObsCore ones come with revision 0006.
+    legacy_columns = [obscore.c.obscore_id, *(obscore.c[c.name] for c in OBSCORE_COLUMNS)]
     with legacy.connect() as conn:
-        obscore = archive_schema(legacy).obscore
-        rows_before = conn.execute(sa.select(obscore).order_by(obscore.c.obscore_id)).all()
+        query = sa.select(*legacy_columns).order_by(obscore.c.obscore_id)
+        rows_before = conn.execute(query).all()
     assert len(rows_before) == 10
 
     initialise_archive(legacy)  # what every start runs
@@ -245,7 +249,9 @@ def test_legacy_archive_upgrades_to_a_fresh_schema_keeping_rows_and_jobs(
             warnings.simplefilter("ignore", sa.exc.SAWarning)  # pgSphere's types
             command.check(alembic_config(conn))
     with legacy.connect() as conn:
-        assert conn.execute(sa.select(obscore).order_by(obscore.c.obscore_id)).all() == rows_before
+        assert conn.execute(query).all() == rows_before
+        optional = [obscore.c[c.name] for c in OPTIONAL_COLUMNS]
+        assert set(conn.execute(sa.select(*optional)).all()) == {(None,) * len(optional)}
         services = conn.execute(sa.select(job_table.c.job_id, job_table.c.service)).all()
     assert sorted(services) == [(job, "tap") for job in sorted(LEGACY_JOBS)]
     store = JobStore(legacy)

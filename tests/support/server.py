@@ -154,3 +154,16 @@ def served(
     finally:
         output = server.stop()
         assert "Traceback" not in output, output
+
+
+def run_obscura(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run an ``obscura`` command on ``database_url`` to its end, output captured."""
+    env = {**os.environ, "OBSCURA_DATABASE_URL": database_url}
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
