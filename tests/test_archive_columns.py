@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
+import subprocess
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -369,3 +371,23 @@ def test_parquet_types_of_own_columns_are_checked(tmp_path: Path) -> None:
     pq.write_table(rows, path)
     with pytest.raises(LoadError, match="row 2, column seeing: 'fine' is not a number"):
         read_rows(path, {"seeing": declare("seeing", "double")})
+
+
+def test_taplint_finds_the_columns_as_obscore_defines_them(anchor_server: ServerProcess) -> None:
+    """STILTS taplint's metadata and ObsCore stages: the optional columns' types, units,
+    UCDs and utypes as ObsCore 1.1 gives them; /tables and TAP_SCHEMA agreeing."""
+    stilts = shutil.which("stilts")
+    assert stilts is not None, "stilts is not installed (scripts/install-system-deps.sh)"
+    completed = subprocess.run(
+        [stilts, "taplint", f"tapurl={anchor_server.tap_url}", "stages=TMV TME TMS TMC OBS"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    output = completed.stdout
+    assert "Totals: Errors: 0; Warnings: 0;" in output, output[-4000:]
+    assert "Failures: 0" in output
+    # dataproduct_subtype, obs_title (DP1's), target_class, obs_release_date,
+    # s_pixel_scale, em_ucd; custom: the six lsst_* and the four declared here.
+    assert "30/30 required, 6/30 optional, 10 custom" in output, output[-4000:]
