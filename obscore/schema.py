@@ -41,6 +41,7 @@ __all__ = [
     "arrow_type",
     "backend_of",
     "build_schema",
+    "column_record_columns",
     "schema_translate_map",
     "sql_column",
     "sql_name",
@@ -245,6 +246,23 @@ def _postgresql_ddl(metadata: sa.MetaData) -> None:
         sa.event.listen(metadata, "before_create", _ddl(statement))
 
 
+def column_record_columns() -> list[sa.Column[Any]]:
+    """The columns of ``obscura.obscore_column`` (TAP_SCHEMA.columns' metadata, and
+    whether the column is an ObsCore standard one)."""
+    return [
+        sa.Column("column_name", sa.Text, primary_key=True),
+        sa.Column("column_index", sa.Integer, nullable=False, comment="display order"),
+        sa.Column("datatype", sa.Text, nullable=False),
+        sa.Column("arraysize", sa.Text),
+        sa.Column("xtype", sa.Text),
+        sa.Column("unit", sa.Text),
+        sa.Column("ucd", sa.Text),
+        sa.Column("utype", sa.Text),
+        sa.Column("description", sa.Text),
+        sa.Column("std", sa.Boolean, nullable=False, comment="an ObsCore standard column"),
+    ]
+
+
 def build_schema(backend: Backend, own_columns: Sequence[ColumnSpec] = ()) -> ArchiveSchema:
     """Build the SQLAlchemy schema of the archive for ``backend``.
 
@@ -314,21 +332,7 @@ def build_schema(backend: Backend, own_columns: Sequence[ColumnSpec] = ()) -> Ar
         schema=HIDDEN_SCHEMA,
     )
 
-    columns = sa.Table(
-        COLUMNS_TABLE,
-        metadata,
-        sa.Column("column_name", sa.Text, primary_key=True),
-        sa.Column("column_index", sa.Integer, nullable=False, comment="display order"),
-        sa.Column("datatype", sa.Text, nullable=False),
-        sa.Column("arraysize", sa.Text),
-        sa.Column("xtype", sa.Text),
-        sa.Column("unit", sa.Text),
-        sa.Column("ucd", sa.Text),
-        sa.Column("utype", sa.Text),
-        sa.Column("description", sa.Text),
-        sa.Column("std", sa.Boolean, nullable=False, comment="an ObsCore standard column"),
-        schema=HIDDEN_SCHEMA,
-    )
+    columns = sa.Table(COLUMNS_TABLE, metadata, *column_record_columns(), schema=HIDDEN_SCHEMA)
 
     rtree = None
     if backend == "sqlite":
