@@ -28,6 +28,14 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
+def _header_values(scope: Scope, name: bytes) -> list[str]:
+    return [
+        value.decode("latin-1").strip(" \t")
+        for key, value in scope.get("headers", ())
+        if key == name
+    ]
+
+
 class RequestLogMiddleware:
     """Binds the request's context to its log lines and logs how it ended."""
 
@@ -74,7 +82,8 @@ class RequestLogMiddleware:
 
         with structlog.contextvars.bound_contextvars(
             request_id=request_id,
-            user=_header(scope, self._user_header) or None,
+            # Every value, as sent: a request with several is refused, and the log says why.
+            user=", ".join(_header_values(scope, self._user_header)) or None,
             path=scope["path"],
         ):
             try:

@@ -4,6 +4,7 @@ by ``app/resources.py``: several may run in one process, as in the tests)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import anyio
@@ -11,9 +12,10 @@ from fastapi import Request
 
 from app.config import Config
 from app.factory import Factory
+from app.faults import UsageError
 from app.resources import Resources
 
-__all__ = ["RequestContext", "context_dependency"]
+__all__ = ["RequestContext", "context_dependency", "trusted_user"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,5 +35,29 @@ async def context_dependency(request: Request) -> RequestContext:
     """Build the request's context."""
     resources: Resources = request.app.state.resources
     config = resources.config
-    user = request.headers.get(config.user_header) or None
+    user = trusted_user(request.headers.getlist(config.user_header), config.user_header)
     return RequestContext(request, config, Factory(resources), user, resources.upload_limiter)
+
+
+def trusted_user(values: Sequence[str], header: str) -> str | None:
+    """The user named by the trusted header's values (None: anonymous).
+
+    An authenticating proxy sets the header once. A request carrying several values
+    (repeated header lines, or a comma-separated list, which HTTP treats as the same) is
+    refused rather than resolved: one of them may be the client's own, left beside the
+    proxy's. Surrounding spaces and tabs are not part of a value (RFC 9110 sect. 5.5).
+
+    Raises
+    ------
+    UsageError
+        If the header has more than one value.
+    """
+    names = [name.strip(" \t") for value in values for name in value.split(",")]
+    if len(names) > 1:
+        raise UsageError(
+            f"The request carries {len(names)} values of the identity header {header}; "
+            "it must carry one (set by the authenticating proxy, never by the client)"
+        )
+    if not names:
+        return None
+    return names[0] or None
