@@ -8,6 +8,7 @@ conditions where values belong (and values where conditions belong), and the for
 
 from __future__ import annotations
 
+import math
 from typing import Any, NoReturn
 
 from lark import Token, Transformer
@@ -51,6 +52,24 @@ def _span(children: Any) -> ast.Span:
         return ast.Span(0, 0, 1, 1)
     end = _edge(children, last=True)
     return ast.Span(first.start, end.end if end else first.end, first.line, first.column)
+
+
+MAX_CAST_LENGTH = 65535
+"""The longest ``CHAR(n)``/``VARCHAR(n)`` a CAST may ask for."""
+
+_INT64_MAX = 2**63 - 1
+
+
+def _bounded_int(token: Token) -> int:
+    """An integer literal, which must fit the 64 bits both databases hold."""
+    value = int(token)
+    if value > _INT64_MAX:
+        _fail(
+            f"{token} is too large for an integer (at most {_INT64_MAX}); "
+            "write a larger number as a decimal, such as 1e19",
+            token,
+        )
+    return value
 
 
 def _fail(message: str, where: Token | ast.Span) -> NoReturn:
@@ -111,10 +130,17 @@ class AstBuilder(Transformer[Token, ast.Query]):
     # ---- literals and values ------------------------------------------------------
 
     def integer(self, children: list[Token]) -> ast.Number:
-        return ast.Number(int(children[0]), str(children[0]), span=_span(children))
+        return ast.Number(_bounded_int(children[0]), str(children[0]), span=_span(children))
 
     def decimal(self, children: list[Token]) -> ast.Number:
-        return ast.Number(float(children[0]), str(children[0]), span=_span(children))
+        value = float(children[0])
+        if not math.isfinite(value):
+            _fail(
+                f"{children[0]} is beyond the range of a double-precision number "
+                "(at most about 1.8e308)",
+                children[0],
+            )
+        return ast.Number(value, str(children[0]), span=_span(children))
 
     def string(self, children: list[Token]) -> ast.String:
         # Adjacent literals concatenate, as in SQL-92 (ADQL's <character_string_literal>).
@@ -187,6 +213,8 @@ class AstBuilder(Transformer[Token, ast.Query]):
 
     def cast_type(self, children: list[Token]) -> tuple[str, int | None]:
         length = int(children[1]) if len(children) > 1 else None
+        if length is not None and not 1 <= length <= MAX_CAST_LENGTH:
+            _fail(f"a length of {children[1]}: give 1 to {MAX_CAST_LENGTH}", children[1])
         return (str(children[0]).upper(), length)
 
     def two_word_type(self, children: list[Token]) -> tuple[str, None]:
@@ -327,7 +355,7 @@ class AstBuilder(Transformer[Token, ast.Query]):
     # ---- clauses and queries ------------------------------------------------------
 
     def top(self, children: list[Token]) -> tuple[str, int]:
-        return ("top", int(children[1]))
+        return ("top", _bounded_int(children[1]))
 
     def from_clause(self, children: list[Any]) -> tuple[str, tuple[Any, ...]]:
         return ("from", tuple(_nodes(children)))
@@ -370,7 +398,7 @@ class AstBuilder(Transformer[Token, ast.Query]):
         return ("order_by", tuple(_nodes(children)))
 
     def offset(self, children: list[Token]) -> tuple[str, int]:
-        return ("offset", int(children[1]))
+        return ("offset", _bounded_int(children[1]))
 
     def common_table(self, children: list[Any]) -> ast.CommonTable:
         name, query = _nodes(children)

@@ -79,9 +79,12 @@ def parse_number(name: str, text: str) -> float:
 def parse_integer(name: str, text: str) -> int:
     """A whole number."""
     try:
-        return int(text.strip())
+        value = int(text.strip())
     except ValueError:
         raise SiaParameterError(name, f"{text!r} is not a whole number") from None
+    if abs(value) > 2**63 - 1:
+        raise SiaParameterError(name, f"{text.strip()} is beyond the range of a 64-bit integer")
+    return value
 
 
 def _numbers(name: str, text: str) -> list[float]:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
@@ -74,7 +75,9 @@ def uws_router(*, prefix: str, tag: str, service_name: str, style: ErrorStyle) -
             try:
                 seconds = float(wait)
             except ValueError:
-                raise UsageError(f"WAIT must be a number of seconds, not {wait!r}") from None
+                seconds = math.nan
+            if math.isnan(seconds):  # inf is fine: the service caps every wait
+                raise UsageError(f"WAIT must be a number of seconds, not {wait!r}")
             job = await service.wait(job_id, seconds, params.one("PHASE"))
         return Response(job_document(job, service.job_url(job_id)), media_type=_XML)
 

@@ -69,7 +69,11 @@ def _parse_last(text: str) -> int:
     if value < 1:
         msg = f"invalid LAST {text!r}: expected a positive integer"
         raise ValueError(msg)
-    return value
+    # More than any store holds means all of them (and stays within a 64-bit LIMIT).
+    return min(value, _LAST_MAX)
+
+
+_LAST_MAX = 2**31 - 1
 
 
 def parse_job_filter(phases: list[str], after: str | None, last: str | None) -> JobFilter:

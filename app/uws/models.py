@@ -194,11 +194,13 @@ def parse_uws_time(text: str) -> datetime:
     """
     stripped = text.strip()
     try:
-        parsed = datetime.fromisoformat(stripped)
+        return as_utc(datetime.fromisoformat(stripped))
     except ValueError:
         msg = f"invalid ISO 8601 time {text!r}: expected e.g. 2026-12-01T18:30:00Z"
         raise ValueError(msg) from None
-    return as_utc(parsed)
+    except OverflowError:  # in UTC it would fall before year 1 or after 9999
+        msg = f"time {text!r} is out of range in UTC"
+        raise ValueError(msg) from None
 
 
 def format_uws_time(moment: datetime) -> str:

@@ -74,8 +74,9 @@ def test_non_numbers_are_refused(text: str) -> None:
 
 def test_integers() -> None:
     assert parse_integer("CALIB", " 3 ") == 3
-    for text in ("3.0", "three", "", "1e2"):
+    for text in ("3.0", "three", "", "1e2", "-9223372036854775809", "9" * 30):
         _refused("CALIB", parse_integer, text)
+    assert parse_integer("CALIB", "-9223372036854775807") == -(2**63 - 1)
 
 
 # --- intervals -----------------------------------------------------------------------

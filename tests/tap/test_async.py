@@ -111,3 +111,23 @@ def test_parameters_change_only_while_pending(tap_server: ServerProcess) -> None
     assert httpx.get(f"{job_url}/phase").text == "ABORTED"
     refused = httpx.post(f"{job_url}/parameters", data={"MAXREC": "7"})
     assert refused.status_code == 400
+
+
+def test_wait_must_be_a_number(tap_server: ServerProcess) -> None:
+    job_url = httpx.post(
+        f"{tap_server.tap_url}/async",
+        data={"LANG": "ADQL", "QUERY": "SELECT TOP 1 obs_id FROM ivoa.ObsCore"},
+    ).headers["location"]
+    for wait in ("nan", "NaN", "soon"):
+        response = httpx.get(job_url, params={"WAIT": wait}, timeout=30)
+        assert response.status_code == 400, (wait, response.text)
+        assert "WAIT must be a number of seconds" in response.text
+    # An infinite wait is a wait as long as the service allows; the job is PENDING, so
+    # it returns at once only with a PHASE guard that no longer holds.
+    response = httpx.get(job_url, params={"WAIT": "inf", "PHASE": "QUEUED"}, timeout=30)
+    assert response.status_code == 200
+
+
+def test_a_huge_last_lists_every_job(tap_server: ServerProcess) -> None:
+    response = httpx.get(f"{tap_server.tap_url}/async", params={"LAST": "9" * 20}, timeout=30)
+    assert response.status_code == 200, response.text

@@ -96,6 +96,7 @@ def test_naive_creation_times_are_utc(jobs: list[Job]) -> None:
         (["RUNNING"], None, None, "invalid PHASE 'RUNNING': expected one of PENDING, QUEUED"),
         ([""], None, None, "invalid PHASE ''"),
         ([], "last week", None, "invalid AFTER: invalid ISO 8601 time 'last week'"),
+        ([], "0001-01-01T00:00:00+14:00", None, "invalid AFTER: time '0001-01-01T00:00:00+14"),
         ([], None, "0", "invalid LAST '0': expected a positive integer"),
         ([], None, "-3", "invalid LAST '-3'"),
         ([], None, "ten", "invalid LAST 'ten'"),
@@ -105,3 +106,8 @@ def test_naive_creation_times_are_utc(jobs: list[Job]) -> None:
 def test_bad_values(phases: list[str], after: str | None, last: str | None, message: str) -> None:
     with pytest.raises(ValueError, match="^" + re.escape(message)):
         parse_job_filter(phases, after, last)
+
+
+def test_a_last_beyond_any_store_means_every_job(jobs: list[Job]) -> None:
+    wanted = parse_job_filter([], None, "99999999999999999999")
+    assert len(wanted.apply(jobs)) == len([j for j in jobs if j.phase.value != "ARCHIVED"])
