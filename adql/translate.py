@@ -43,6 +43,7 @@ _DIVISION = sa.sql.operators._PRECEDENCE[sa.sql.operators.truediv]
 """SQLAlchemy's precedence of "/", for the integer division written as a custom operator
 (whose default precedence would drop the parentheses of ``1 / (a - b)``)."""
 _INTEGER_TYPES = frozenset({"SMALLINT", "INTEGER", "BIGINT"})
+_NARROW_INTEGERS = {"SMALLINT": 16, "INTEGER": 32}
 _FLIPPED = {"=": "=", "<>": "<>", "<": ">", ">": "<", "<=": ">=", ">=": "<="}
 _PG_NAMES = {"CEILING": "ceil", "LOG": "ln", "LOG10": "log", "RAND": "random", "TRUNCATE": "trunc"}
 _SQLITE_BUILTIN = {"ABS", "LOWER", "UPPER", "COALESCE"}
@@ -331,7 +332,12 @@ class _Translator(GeometryTranslation):
                     # SQL leaves float-to-integer rounding to the database; SQLite
                     # truncates and PostgreSQL rounds. We truncate on both.
                     cast_value = sa.func.trunc(cast_value)
-                return sa.cast(cast_value, _CASTS[type_name](length))
+                cast = sa.cast(cast_value, _CASTS[type_name](length))
+                if self.ctx.backend == "sqlite" and type_name in _NARROW_INTEGERS:
+                    # SQLite's CAST never overflows; SQL's (and PostgreSQL's) does.
+                    bits = _NARROW_INTEGERS[type_name]
+                    return sa.func.adql_integer_in_range(cast, bits, type_=cast.type)
+                return cast
             case ast.FunctionCall():
                 return self.call(node)
         raise AssertionError(f"no translation for {type(node).__name__}")

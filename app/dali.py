@@ -43,9 +43,19 @@ class DaliParameters:
     def from_pairs(
         cls, pairs: Iterable[tuple[str, str]], parts: Iterable[InlinePart] = ()
     ) -> DaliParameters:
-        """Collect ``(name, value)`` pairs; names are case-insensitive (DALI)."""
+        """Collect ``(name, value)`` pairs; names are case-insensitive (DALI).
+
+        Raises
+        ------
+        UsageError
+            For a NUL character in a name or value: no text a query needs holds one, and
+            PostgreSQL cannot store one.
+        """
         values: dict[str, list[str]] = {}
         for name, value in pairs:
+            if "\x00" in name or "\x00" in value:
+                shown = name.replace("\x00", "\\0")
+                raise UsageError(f"Parameter {shown}: a NUL character (%00) is not allowed")
             values.setdefault(name.upper(), []).append(value)
         return cls(values, {p.name: p for p in parts})
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 import functools
 import math
 import random
+import threading
 from collections.abc import Callable
 from typing import Any, Protocol
 
-__all__ = ["register_adql_functions"]
+__all__ = ["last_function_error", "register_adql_functions"]
 
 Vector = tuple[float, float, float]
 
@@ -332,6 +333,27 @@ def _cone_box_bound(ra: float, dec: float, radius: float, which: int) -> float:
     return cone_box(ra, dec, radius)[which]
 
 
+_errors = threading.local()
+
+
+def last_function_error() -> str | None:
+    """Why the last function that failed on this thread failed (and forget it): SQLite
+    reports only "user-defined function raised exception"."""
+    message: str | None = getattr(_errors, "message", None)
+    _errors.message = None
+    return message
+
+
+def _integer_in_range(value: int, bits: int) -> int:
+    """``value`` if a signed integer of ``bits`` holds it; else the query fails, as a CAST
+    overflowing does in SQL (SQLite's own CAST never fails)."""
+    limit = 1 << (bits - 1)
+    if not -limit <= value < limit:
+        _errors.message = f"{value} is out of range for a {bits}-bit integer"
+        raise ValueError(_errors.message)  # (an OverflowError would read "string too big")
+    return value
+
+
 def ra_window(dec: float, radius: float) -> float:
     """Half the width in RA (degrees) of a cone of ``radius`` centred at ``dec``: every
     point of the cone is within it of the centre's RA (180 when the cone holds a pole)."""
@@ -356,3 +378,9 @@ def register_adql_functions(connection: _FunctionRegistry) -> None:
     connection.create_function("adql_ra_window", 2, _null_safe(ra_window), deterministic=True)
     connection.create_function("adql_distance4", 4, _null_safe(_distance), deterministic=True)
     connection.create_function("adql_rand", -1, lambda *_seed: random.random())
+    connection.create_function(
+        "adql_integer_in_range",
+        2,
+        lambda value, bits: None if value is None else _integer_in_range(value, bits),
+        deterministic=True,
+    )

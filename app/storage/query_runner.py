@@ -12,6 +12,7 @@ batch whatever the result's size.
 from __future__ import annotations
 
 import itertools
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -21,6 +22,7 @@ import pyarrow as pa
 import sqlalchemy as sa
 import structlog
 
+from adql.dialects.sqlite_functions import last_function_error
 from app.faults import QueryCancelledError, QueryTimeoutError, UsageError
 from app.storage.arrow_rows import RowConverter
 from app.storage.query_cancel import QueryCancel
@@ -79,8 +81,13 @@ def _driver_error(exc: BaseException) -> BaseException:
 
 
 def _database_message(exc: BaseException) -> str:
-    text = str(_driver_error(exc)).strip().splitlines()
-    return text[0] if text else type(_driver_error(exc)).__name__
+    orig = _driver_error(exc)
+    if isinstance(orig, sqlite3.OperationalError) and "user-defined function" in str(orig):
+        reason = last_function_error()
+        if reason is not None:
+            return reason
+    text = str(orig).strip().splitlines()
+    return text[0] if text else type(orig).__name__
 
 
 def _is_timeout(exc: BaseException) -> bool:
@@ -90,6 +97,14 @@ def _is_timeout(exc: BaseException) -> bool:
     return type(orig).__name__ == "QueryCanceled"
 
 
+_PGSPHERE_REFUSAL = re.compile(
+    r"sphere|spherical|polygon|circle|ellipse|radius|degrees|spoint|scircle|spoly|sbox|spath",
+    re.IGNORECASE,
+)
+"""pgSphere reports a shape it refuses (a radius over 90 degrees, a polygon crossing itself)
+as an internal error (XX000); these words tell it from a real one."""
+
+
 def _is_user_error(exc: BaseException) -> bool:
     """A failure caused by the query itself (bad value, division by zero), not by the
     server (a lost connection)."""
@@ -97,7 +112,7 @@ def _is_user_error(exc: BaseException) -> bool:
     if isinstance(orig, sqlite3.Error):
         return True
     sqlstate = getattr(orig, "sqlstate", None)
-    if sqlstate == "XX000" and "sphere" in str(orig):
+    if sqlstate == "XX000" and _PGSPHERE_REFUSAL.search(str(orig)):
         return True  # pgSphere refusing a shape (a polygon too large, crossing itself...)
     # Class 22: data exception; 42: syntax error or access rule violation; 54: program
     # limit exceeded (a statement too complex).

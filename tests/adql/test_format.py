@@ -105,7 +105,7 @@ def _generated(number: ast.Number) -> ast.Query:
         (5e-324, "5E-324"),
         (2.0, "2.0"),
         (12, "12"),
-        (10**30, str(10**30)),
+        (2**63 - 1, str(2**63 - 1)),  # the largest integer ADQL here takes
         (-1.5, "-1.5"),
         (-3, "-3"),
     ],

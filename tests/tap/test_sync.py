@@ -257,6 +257,36 @@ async def test_database_errors_are_usage_errors(
     else:
         assert response.status_code == 400
         assert "division by zero" in _error(response)
+    # A CAST that overflows (visits are 13-digit numbers) fails on both, before any row
+    # is sent (SQLite's own CAST would wrap the value without a word); one that fits runs.
+    query = "SELECT TOP 5 CAST(lsst_visit AS INTEGER) FROM ivoa.ObsCore WHERE lsst_visit > 0"
+    response = await _sync(tap_client, LANG="ADQL", QUERY=query)
+    assert response.status_code == 400
+    assert "out of range" in _error(response)
+    query = "SELECT TOP 5 CAST(calib_level AS SMALLINT) AS c FROM ivoa.ObsCore"
+    response = await _sync(tap_client, LANG="ADQL", QUERY=query)
+    assert response.status_code == 200
+    assert len(_table(response)) == 5
+    # A circle beyond a hemisphere: SQLite computes its area, pgSphere refuses the circle
+    # (an "internal error" that is the query's fault).
+    query = "SELECT TOP 1 AREA(CIRCLE(0, 0, 100)) FROM ivoa.ObsCore"
+    response = await _sync(tap_client, LANG="ADQL", QUERY=query)
+    if demo_url.startswith("sqlite"):
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 400
+        assert "radius must be not greater than 90 degrees" in _error(response)
+
+
+async def test_nul_characters_are_refused_where_parameters_enter(
+    tap_client: httpx.AsyncClient,
+) -> None:
+    for name, value in (("QUERY", "SELECT obs_id FROM ivoa.ObsCore WHERE obs_id = 'a\x00b'"),
+                        ("RUNID", "a\x00b"), ("X\x00Y", "1")):  # fmt: skip
+        params = {"LANG": "ADQL", "QUERY": "SELECT TOP 1 obs_id FROM ivoa.ObsCore", name: value}
+        response = await _sync(tap_client, **params)
+        assert response.status_code == 400, (name, response.text)
+        assert "a NUL character (%00) is not allowed" in _error(response)
 
 
 async def test_runaway_query_ends_with_a_time_limit_error(tap_client: httpx.AsyncClient) -> None:
