@@ -107,7 +107,13 @@ class JobService:
         )
         await asyncio.to_thread(self._store.add, job)
         if (params.one("PHASE") or "").upper() == "RUN":
-            await self.run(job.job_id)
+            try:
+                await self.run(job.job_id)
+            except UsageError:
+                # Refused: the client never learns the job's URL, so nothing may stay.
+                await asyncio.to_thread(self._store.delete, job.job_id, self.owner)
+                await asyncio.to_thread(self._results.delete, job.job_id)
+                raise
         return job
 
     async def get(self, job_id: str) -> Job:
@@ -154,13 +160,14 @@ class JobService:
             if job.phase in (ExecutionPhase.QUEUED, ExecutionPhase.EXECUTING):
                 return
             raise UsageError(f"Job {job_id} is {job.phase.value} and cannot be run again")
-        active = await asyncio.to_thread(self._store.count_active, self.owner)
-        if active >= self._policy.active_limit:
+        limit = self._policy.active_limit
+        queued = await asyncio.to_thread(self._store.queue_within_limit, job_id, self.owner, limit)
+        if queued is None:
             raise UsageError(
-                f"You have {active} jobs queued or executing, the most allowed at once; "
+                f"You have {limit} jobs queued or executing, the most allowed at once; "
                 "wait for one to finish (or abort one) and run this job again"
             )
-        if await asyncio.to_thread(self._store.mark_queued, job_id):
+        if queued:
             self._events.notify(job_id)
             await self._runner.submit(job_id)
 

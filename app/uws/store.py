@@ -344,6 +344,41 @@ class JobStore:
         """PENDING (or HELD) → QUEUED; False if the job was in another phase."""
         return self._transition(job_id, P.QUEUED)
 
+    def queue_within_limit(self, job_id: str, owner: str | None, limit: int) -> bool | None:
+        """PENDING (or HELD) → QUEUED if the owner has fewer than ``limit`` jobs QUEUED or
+        EXECUTING (of this store's service), as one step: requests racing each other
+        cannot together pass the limit.
+
+        Returns
+        -------
+        bool or None
+            True when queued; False when the job was in another phase; None when the
+            owner is at the limit.
+        """
+        running = (
+            sa.select(sa.func.count())
+            .select_from(job_table)
+            .where(self._owned_by(owner), _job.phase.in_(_phases(RUNNING_PHASES)))
+            .scalar_subquery()
+        )
+        with self._engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # Each statement sees the rows committed when it began, so two requests
+                # could each count the other's job as not yet running: serialise them
+                # per owner and service (SQLite serialises every write already).
+                key = f"uws-active:{self._service}:{owner}"
+                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(key))))
+            queueable = _phases(TRANSITIONS[P.QUEUED])
+            updated = conn.execute(
+                sa.update(job_table)
+                .where(_job.job_id == job_id, _job.phase.in_(queueable), running < limit)
+                .values(phase=str(P.QUEUED))
+            )
+            if updated.rowcount == 1:
+                return True
+            phase = conn.execute(sa.select(_job.phase).where(_job.job_id == job_id)).scalar()
+        return None if phase in _phases(TRANSITIONS[P.QUEUED]) else False
+
     def mark_executing(self, job_id: str, start_time: datetime, lease_until: datetime) -> bool:
         """QUEUED → EXECUTING, claiming the job for one worker until ``lease_until``.
 

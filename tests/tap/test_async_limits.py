@@ -7,6 +7,7 @@ import datetime
 import re
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -105,3 +106,29 @@ def test_job_ids_are_unguessable(server: ServerProcess) -> None:
     ids = {_create(server, QUICK, "gina").rsplit("/", 1)[1] for _ in range(5)}
     assert len(ids) == 5
     assert all(re.fullmatch(r"[A-Za-z0-9_-]{22,}", i) for i in ids)
+
+
+def test_the_active_limit_holds_under_a_race_and_refusals_leave_nothing(
+    server: ServerProcess,
+) -> None:
+    """20 submissions with PHASE=RUN at once, limit 2: exactly 2 are accepted, and the
+    refused ones are not stored (their clients never learn their URLs)."""
+    headers = {"X-Auth-Request-User": "hana"}
+
+    def submit(_: int) -> httpx.Response:
+        return httpx.post(
+            f"{server.tap_url}/async",
+            data={"LANG": "ADQL", "QUERY": SLOW, "PHASE": "RUN"},
+            headers=headers,
+            timeout=60,
+        )
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        answers = list(pool.map(submit, range(20)))
+    codes = sorted(a.status_code for a in answers)
+    assert codes == [303] * 2 + [400] * 18, codes
+    listed = httpx.get(f"{server.tap_url}/async", headers=headers, timeout=30).text
+    accepted = [a.headers["location"] for a in answers if a.status_code == 303]
+    assert len(re.findall(r"<uws:jobref ", listed)) == 2, listed
+    for job in accepted:
+        httpx.post(f"{job}/phase", data={"PHASE": "ABORT"}, headers=headers)
