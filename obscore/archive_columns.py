@@ -4,7 +4,7 @@
 are published per archive, recorded (with their TAP_SCHEMA metadata, in display order) in
 the hidden table ``obscura.obscore_column``:
 
-* ObsCore 1.1's optional columns (:data:`~obscore.columns.OPTIONAL_COLUMNS`): stored for
+* ObsCore 1.1's optional columns (:data:`~obscore.optional_columns.OPTIONAL_COLUMNS`): stored for
   every archive, published once a load brings a value into them;
 * the archive's own columns, declared when loaded (:mod:`obscore.declarations`): added to
   the table by the load that declares them, published with their declared metadata.
@@ -20,8 +20,9 @@ from collections.abc import Iterable, Sequence
 import pyarrow as pa
 import sqlalchemy as sa
 
-from obscore.columns import OPTIONAL_COLUMNS, ColumnSpec
+from obscore.columns import ColumnSpec
 from obscore.loader import LoadError
+from obscore.optional_columns import OPTIONAL_COLUMNS
 from obscore.schema import ArchiveSchema, sql_column
 
 __all__ = [

@@ -7,7 +7,7 @@ UCD is written down exactly once.
 The list is Rubin's DP1 ``ivoa.ObsCore`` (36 columns, in Rubin's ``column_index`` order) plus
 the two ObsCore 1.1 mandatory columns Rubin's table lacks (``access_estsize`` and
 ``pol_states``). Utypes carry the ``obscore:`` prefix the ObsCore REC uses (Rubin writes
-them bare).
+them bare). ObsCore's optional columns are in :mod:`obscore.optional_columns`.
 """
 
 from __future__ import annotations
@@ -18,10 +18,9 @@ __all__ = [
     "OBSCORE_COLUMNS",
     "OBSCORE_DESCRIPTION",
     "OBSCORE_TABLE",
-    "OPTIONAL_COLUMNS",
-    "STORED_COLUMNS",
     "ColumnSpec",
     "column",
+    "obscore_utype",
 ]
 
 OBSCORE_TABLE = "ivoa.ObsCore"
@@ -65,7 +64,8 @@ class ColumnSpec:
         return int(digits) if digits else None
 
 
-def _oc(utype: str) -> str:
+def obscore_utype(utype: str) -> str:
+    """A utype of the ObsCore data model, with the ``obscore:`` prefix of the REC."""
     return f"obscore:{utype}"
 
 
@@ -76,7 +76,7 @@ OBSCORE_COLUMNS: tuple[ColumnSpec, ...] = (
         "Name of the data collection",
         "128*",
         ucd="meta.id",
-        utype=_oc("DataID.collection"),
+        utype=obscore_utype("DataID.collection"),
         nullable=False,
     ),
     ColumnSpec(
@@ -85,7 +85,7 @@ OBSCORE_COLUMNS: tuple[ColumnSpec, ...] = (
         "Data product (file content) primary type",
         "128*",
         ucd="meta.code.class",
-        utype=_oc("ObsDataset.dataProductType"),
+        utype=obscore_utype("ObsDataset.dataProductType"),
     ),
     ColumnSpec(
         "dataproduct_subtype",
@@ -93,7 +93,7 @@ OBSCORE_COLUMNS: tuple[ColumnSpec, ...] = (
         "Data product specific type",
         "64*",
         ucd="meta.code.class",
-        utype=_oc("ObsDataset.dataProductSubtype"),
+        utype=obscore_utype("ObsDataset.dataProductSubtype"),
         indexed=True,
     ),
     ColumnSpec(
@@ -101,7 +101,7 @@ OBSCORE_COLUMNS: tuple[ColumnSpec, ...] = (
         "int",
         "Calibration level of the observation: in {0, 1, 2, 3, 4}",
         ucd="meta.code;obs.calib",
-        utype=_oc("ObsDataset.calibLevel"),
+        utype=obscore_utype("ObsDataset.calibLevel"),
         indexed=True,
         nullable=False,
     ),
@@ -120,7 +120,7 @@ OBSCORE_COLUMNS: tuple[ColumnSpec, ...] = (
         "Central Spatial Position in ICRS; Right ascension",
         unit="deg",
         ucd="pos.eq.ra",
-        utype=_oc("Char.SpatialAxis.Coverage.Location.Coord.Position2D.Value2.C1"),
+        utype=obscore_utype("Char.SpatialAxis.Coverage.Location.Coord.Position2D.Value2.C1"),
         indexed=True,
     ),
     ColumnSpec(
@@ -129,7 +129,7 @@ OBSCORE_COLUMNS: tuple[ColumnSpec, ...] = (
         "Central Spatial Position in ICRS; Declination",
         unit="deg",
         ucd="pos.eq.dec",
-        utype=_oc("Char.SpatialAxis.Coverage.Location.Coord.Position2D.Value2.C2"),
+        utype=obscore_utype("Char.SpatialAxis.Coverage.Location.Coord.Position2D.Value2.C2"),
         indexed=True,
     ),
     ColumnSpec(
@@ -138,7 +138,7 @@ OBSCORE_COLUMNS: tuple[ColumnSpec, ...] = (
         "start in spectral coordinates",
         unit="m",
         ucd="em.wl;stat.min",
-        utype=_oc("Char.SpectralAxis.Coverage.Bounds.Limits.LoLimit"),
+        utype=obscore_utype("Char.SpectralAxis.Coverage.Bounds.Limits.LoLimit"),
     ),
     ColumnSpec(
         "em_max",
@@ -146,7 +146,7 @@ OBSCORE_COLUMNS: tuple[ColumnSpec, ...] = (
         "stop in spectral coordinates",
         unit="m",
         ucd="em.wl;stat.max",
-        utype=_oc("Char.SpectralAxis.Coverage.Bounds.Limits.HiLimit"),
+        utype=obscore_utype("Char.SpectralAxis.Coverage.Bounds.Limits.HiLimit"),
     ),
     ColumnSpec(
         "lsst_tract",
@@ -194,7 +194,7 @@ OBSCORE_COLUMNS: tuple[ColumnSpec, ...] = (
         "The name of the instrument used for the observation",
         "128*",
         ucd="meta.id;instr",
-        utype=_oc("Provenance.ObsConfig.Instrument.name"),
+        utype=obscore_utype("Provenance.ObsConfig.Instrument.name"),
     ),
     ColumnSpec(
         "t_min",
@@ -202,7 +202,7 @@ OBSCORE_COLUMNS: tuple[ColumnSpec, ...] = (
         "Start time in MJD (UTC)",
         unit="d",
         ucd="time.start;obs.exposure",
-        utype=_oc("Char.TimeAxis.Coverage.Bounds.Limits.StartTime"),
+        utype=obscore_utype("Char.TimeAxis.Coverage.Bounds.Limits.StartTime"),
         indexed=True,
     ),
     ColumnSpec(
@@ -211,7 +211,7 @@ OBSCORE_COLUMNS: tuple[ColumnSpec, ...] = (
         "Stop time in MJD (UTC)",
         unit="d",
         ucd="time.end;obs.exposure",
-        utype=_oc("Char.TimeAxis.Coverage.Bounds.Limits.StopTime"),
+        utype=obscore_utype("Char.TimeAxis.Coverage.Bounds.Limits.StopTime"),
         indexed=True,
     ),
     ColumnSpec(
@@ -220,7 +220,7 @@ OBSCORE_COLUMNS: tuple[ColumnSpec, ...] = (
         "Total exposure time",
         unit="s",
         ucd="time.duration;obs.exposure",
-        utype=_oc("Char.TimeAxis.Coverage.Support.Extent"),
+        utype=obscore_utype("Char.TimeAxis.Coverage.Support.Extent"),
     ),
     ColumnSpec(
         "s_fov",
@@ -228,7 +228,7 @@ OBSCORE_COLUMNS: tuple[ColumnSpec, ...] = (
         "Estimated size of the covered region as the diameter of a containing circle",
         unit="deg",
         ucd="phys.angSize;instr.fov",
-        utype=_oc("Char.SpatialAxis.Coverage.Bounds.Extent.diameter"),
+        utype=obscore_utype("Char.SpatialAxis.Coverage.Bounds.Extent.diameter"),
     ),
     ColumnSpec(
         "obs_id",
@@ -236,7 +236,7 @@ OBSCORE_COLUMNS: tuple[ColumnSpec, ...] = (
         "Internal ID given by the ObsTAP service",
         "128*",
         ucd="meta.id",
-        utype=_oc("DataID.observationID"),
+        utype=obscore_utype("DataID.observationID"),
         indexed=True,
         nullable=False,
     ),
@@ -246,7 +246,7 @@ OBSCORE_COLUMNS: tuple[ColumnSpec, ...] = (
         "Nature of the observable axis",
         "32*",
         ucd="meta.ucd",
-        utype=_oc("Char.ObservableAxis.ucd"),
+        utype=obscore_utype("Char.ObservableAxis.ucd"),
     ),
     ColumnSpec(
         "facility_name",
@@ -254,7 +254,7 @@ OBSCORE_COLUMNS: tuple[ColumnSpec, ...] = (
         "The name of the facility, telescope, or space craft used for the observation",
         "128*",
         ucd="meta.id;instr.tel",
-        utype=_oc("Provenance.ObsConfig.Facility.name"),
+        utype=obscore_utype("Provenance.ObsConfig.Facility.name"),
     ),
     ColumnSpec(
         "obs_title",
@@ -262,7 +262,7 @@ OBSCORE_COLUMNS: tuple[ColumnSpec, ...] = (
         "Brief description of dataset in free format",
         "256*",
         ucd="meta.title;obs",
-        utype=_oc("DataID.title"),
+        utype=obscore_utype("DataID.title"),
     ),
     ColumnSpec(
         "s_region",
@@ -270,7 +270,7 @@ OBSCORE_COLUMNS: tuple[ColumnSpec, ...] = (
         "Sky region covered by the data product (expressed in ICRS frame)",
         "*",
         ucd="pos.outline;obs.field",
-        utype=_oc("Char.SpatialAxis.Coverage.Support.Area"),
+        utype=obscore_utype("Char.SpatialAxis.Coverage.Support.Area"),
         xtype="adql:REGION",
         indexed=True,
     ),
@@ -280,7 +280,7 @@ OBSCORE_COLUMNS: tuple[ColumnSpec, ...] = (
         "URL used to access dataset",
         "*",
         ucd="meta.ref.url",
-        utype=_oc("Access.reference"),
+        utype=obscore_utype("Access.reference"),
         xtype="adql:clob",
     ),
     ColumnSpec(
@@ -289,7 +289,7 @@ OBSCORE_COLUMNS: tuple[ColumnSpec, ...] = (
         "Content format of the dataset",
         "128*",
         ucd="meta.code.mime",
-        utype=_oc("Access.format"),
+        utype=obscore_utype("Access.format"),
     ),
     ColumnSpec(
         "access_estsize",
@@ -297,7 +297,7 @@ OBSCORE_COLUMNS: tuple[ColumnSpec, ...] = (
         "Estimated size of the dataset",
         unit="kbyte",
         ucd="phys.size;meta.file",
-        utype=_oc("Access.size"),
+        utype=obscore_utype("Access.size"),
     ),
     ColumnSpec(
         "obs_publisher_did",
@@ -305,7 +305,7 @@ OBSCORE_COLUMNS: tuple[ColumnSpec, ...] = (
         "ID for the Dataset given by the publisher",
         "128*",
         ucd="meta.ref.ivoid",
-        utype=_oc("Curation.publisherDID"),
+        utype=obscore_utype("Curation.publisherDID"),
         principal=False,
         indexed=True,
         nullable=False,
@@ -316,7 +316,7 @@ OBSCORE_COLUMNS: tuple[ColumnSpec, ...] = (
         "Object of interest",
         "32*",
         ucd="meta.id;src",
-        utype=_oc("Target.name"),
+        utype=obscore_utype("Target.name"),
         principal=False,
     ),
     ColumnSpec(
@@ -325,7 +325,7 @@ OBSCORE_COLUMNS: tuple[ColumnSpec, ...] = (
         "Spatial resolution of data as FWHM of PSF",
         unit="arcsec",
         ucd="pos.angResolution",
-        utype=_oc("Char.SpatialAxis.Resolution.Refval.value"),
+        utype=obscore_utype("Char.SpatialAxis.Resolution.Refval.value"),
         principal=False,
     ),
     ColumnSpec(
@@ -333,7 +333,7 @@ OBSCORE_COLUMNS: tuple[ColumnSpec, ...] = (
         "long",
         "Number of elements along the first coordinate of the spatial axis",
         ucd="meta.number",
-        utype=_oc("Char.SpatialAxis.numBins1"),
+        utype=obscore_utype("Char.SpatialAxis.numBins1"),
         principal=False,
     ),
     ColumnSpec(
@@ -341,7 +341,7 @@ OBSCORE_COLUMNS: tuple[ColumnSpec, ...] = (
         "long",
         "Number of elements along the second coordinate of the spatial axis",
         ucd="meta.number",
-        utype=_oc("Char.SpatialAxis.numBins2"),
+        utype=obscore_utype("Char.SpatialAxis.numBins2"),
         principal=False,
     ),
     ColumnSpec(
@@ -350,7 +350,7 @@ OBSCORE_COLUMNS: tuple[ColumnSpec, ...] = (
         "Temporal resolution FWHM",
         unit="s",
         ucd="time.resolution",
-        utype=_oc("Char.TimeAxis.Resolution.Refval.value"),
+        utype=obscore_utype("Char.TimeAxis.Resolution.Refval.value"),
         principal=False,
     ),
     ColumnSpec(
@@ -358,7 +358,7 @@ OBSCORE_COLUMNS: tuple[ColumnSpec, ...] = (
         "long",
         "Number of elements along the time axis",
         ucd="meta.number",
-        utype=_oc("Char.TimeAxis.numBins"),
+        utype=obscore_utype("Char.TimeAxis.numBins"),
         principal=False,
     ),
     ColumnSpec(
@@ -367,7 +367,7 @@ OBSCORE_COLUMNS: tuple[ColumnSpec, ...] = (
         "List of polarization states present in the data",
         "*",
         ucd="meta.code;phys.polarization",
-        utype=_oc("Char.PolarizationAxis.stateList"),
+        utype=obscore_utype("Char.PolarizationAxis.stateList"),
         principal=False,
     ),
     ColumnSpec(
@@ -375,7 +375,7 @@ OBSCORE_COLUMNS: tuple[ColumnSpec, ...] = (
         "long",
         "Number of elements along the polarization axis",
         ucd="meta.number",
-        utype=_oc("Char.PolarizationAxis.numBins"),
+        utype=obscore_utype("Char.PolarizationAxis.numBins"),
         principal=False,
     ),
     ColumnSpec(
@@ -383,7 +383,7 @@ OBSCORE_COLUMNS: tuple[ColumnSpec, ...] = (
         "long",
         "Number of elements along the spectral axis",
         ucd="meta.number",
-        utype=_oc("Char.SpectralAxis.numBins"),
+        utype=obscore_utype("Char.SpectralAxis.numBins"),
         principal=False,
     ),
     ColumnSpec(
@@ -391,221 +391,13 @@ OBSCORE_COLUMNS: tuple[ColumnSpec, ...] = (
         "double",
         "Value of the resolving power along the spectral axis (R)",
         ucd="spect.resolution",
-        utype=_oc("Char.SpectralAxis.Resolution.ResolPower.refVal"),
+        utype=obscore_utype("Char.SpectralAxis.Resolution.ResolPower.refVal"),
         principal=False,
     ),
 )
 
 
-def _optional(
-    name: str,
-    datatype: str,
-    description: str,
-    utype: str,
-    ucd: str,
-    unit: str | None = None,
-    xtype: str | None = None,
-) -> ColumnSpec:
-    return ColumnSpec(
-        name,
-        datatype,
-        description,
-        "*" if datatype == "char" else None,
-        unit=unit,
-        ucd=ucd,
-        utype=_oc(utype),
-        xtype=xtype,
-        principal=False,
-    )
-
-
-OPTIONAL_COLUMNS: tuple[ColumnSpec, ...] = (
-    _optional("target_class", "char", "Class of the target object", "Target.class", "src.class"),
-    _optional(
-        "obs_creation_date",
-        "char",
-        "Date when the dataset was created",
-        "DataID.date",
-        "time;meta.dataset",
-        xtype="timestamp",
-    ),
-    _optional(
-        "obs_creator_name", "char", "Name of the creator of the data", "DataID.creator", "meta.id"
-    ),
-    _optional(
-        "obs_creator_did",
-        "char",
-        "IVOA dataset identifier given by the creator",
-        "DataID.creatorDID",
-        "meta.id",
-    ),
-    _optional(
-        "publisher_id",
-        "char",
-        "IVOA identifier of the publisher",
-        "Curation.publisherID",
-        "meta.ref.uri;meta.curation",
-    ),
-    _optional(
-        "bib_reference",
-        "char",
-        "Service bibliographic reference",
-        "Curation.reference",
-        "meta.bib.bibcode",
-    ),
-    _optional(
-        "data_rights", "char", "Public, secure or proprietary", "Curation.rights", "meta.code"
-    ),
-    _optional(
-        "obs_release_date",
-        "char",
-        "Date when the data are public",
-        "Curation.releaseDate",
-        "time.release",
-        xtype="timestamp",
-    ),
-    _optional(
-        "s_ucd",
-        "char",
-        "UCD for the nature of the spatial axis (position or phase)",
-        "Char.SpatialAxis.ucd",
-        "meta.ucd",
-    ),
-    _optional(
-        "s_unit", "char", "Unit used for the spatial axis", "Char.SpatialAxis.unit", "meta.unit"
-    ),
-    _optional(
-        "s_resolution_min",
-        "double",
-        "Resolution minimum value on the spatial axis",
-        "Char.SpatialAxis.Resolution.Bounds.Limits.LoLimit",
-        "pos.angResolution;stat.min",
-        "arcsec",
-    ),
-    _optional(
-        "s_resolution_max",
-        "double",
-        "Resolution maximum value on the spatial axis",
-        "Char.SpatialAxis.Resolution.Bounds.Limits.HiLimit",
-        "pos.angResolution;stat.max",
-        "arcsec",
-    ),
-    _optional(
-        "s_calib_status",
-        "char",
-        "Type of calibration along the spatial axis (uncalibrated, raw, calibrated)",
-        "Char.SpatialAxis.calibrationStatus",
-        "meta.code.qual",
-    ),
-    _optional(
-        "s_stat_error",
-        "double",
-        "Astrometric precision along the spatial axis",
-        "Char.SpatialAxis.Accuracy.StatError.Refval.value",
-        "stat.error;pos.eq",
-        "arcsec",
-    ),
-    _optional(
-        "s_pixel_scale",
-        "double",
-        "Sampling period in world coordinates along the spatial axis",
-        "Char.SpatialAxis.Sampling.RefVal.SamplingPeriod",
-        "phys.angSize;instr.pixel",
-        "arcsec",
-    ),
-    _optional(
-        "t_calib_status",
-        "char",
-        "Type of calibration along the time axis",
-        "Char.TimeAxis.calibrationStatus",
-        "meta.code.qual",
-    ),
-    _optional(
-        "t_stat_error",
-        "double",
-        "Time coordinate statistical error",
-        "Char.TimeAxis.Accuracy.StatError.Refval.value",
-        "stat.error;time",
-        "s",
-    ),
-    _optional("em_ucd", "char", "Nature of the spectral axis", "Char.SpectralAxis.ucd", "meta.ucd"),
-    _optional(
-        "em_unit", "char", "Units along the spectral axis", "Char.SpectralAxis.unit", "meta.unit"
-    ),
-    _optional(
-        "em_calib_status",
-        "char",
-        "Type of spectral coordinate calibration",
-        "Char.SpectralAxis.calibrationStatus",
-        "meta.code.qual",
-    ),
-    _optional(
-        "em_res_power_min",
-        "double",
-        "Resolving power minimum value on the spectral axis",
-        "Char.SpectralAxis.Resolution.ResolPower.LoLimit",
-        "spect.resolution;stat.min",
-    ),
-    _optional(
-        "em_res_power_max",
-        "double",
-        "Resolving power maximum value on the spectral axis",
-        "Char.SpectralAxis.Resolution.ResolPower.HiLimit",
-        "spect.resolution;stat.max",
-    ),
-    _optional(
-        "em_resolution",
-        "double",
-        "Value of the resolution along the spectral axis",
-        "Char.SpectralAxis.Resolution.Refval.value",
-        "spect.resolution;stat.mean",
-        "m",
-    ),
-    _optional(
-        "em_stat_error",
-        "double",
-        "Spectral coordinate measurement error",
-        "Char.SpectralAxis.Accuracy.StatError.Refval.value",
-        "stat.error;em",
-        "m",
-    ),
-    _optional(
-        "o_unit",
-        "char",
-        "Units used for the observable values",
-        "Char.ObservableAxis.unit",
-        "meta.unit",
-    ),
-    _optional(
-        "o_calib_status",
-        "char",
-        "Level of calibration for the observable coordinate",
-        "Char.ObservableAxis.calibrationStatus",
-        "meta.code.qual",
-    ),
-    _optional(
-        "o_stat_error",
-        "double",
-        "Statistical error on the observable",
-        "Char.ObservableAxis.Accuracy.StatError.Refval.value",
-        "stat.error",
-    ),
-    _optional(
-        "proposal_id",
-        "char",
-        "Identifier of the proposal for which the data were acquired",
-        "Provenance.Proposal.identifier",
-        "meta.id;obs.proposal",
-    ),
-)
-"""ObsCore 1.1's optional columns (sect. 4, Table 6) beyond those of
-:data:`OBSCORE_COLUMNS`: stored for every archive, published in TAP_SCHEMA only once the
-archive holds a value in them (:mod:`obscore.archive_columns`)."""
-
-STORED_COLUMNS: tuple[ColumnSpec, ...] = OBSCORE_COLUMNS + OPTIONAL_COLUMNS
-"""Every ObsCore column the table stores, published or not yet."""
-
-_BY_NAME = {c.name: c for c in STORED_COLUMNS}
+_BY_NAME = {c.name: c for c in OBSCORE_COLUMNS}
 
 
 def column(name: str) -> ColumnSpec:

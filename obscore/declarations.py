@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from adql.reserved import RESERVED_WORDS
-from obscore.columns import STORED_COLUMNS, ColumnSpec
+from obscore.columns import ColumnSpec
+from obscore.optional_columns import STORED_COLUMNS
 
 __all__ = ["DATATYPES", "DeclarationError", "declare", "read_declarations", "standard_like"]
 

@@ -20,8 +20,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from obscore.columns import STORED_COLUMNS, ColumnSpec
+from obscore.columns import ColumnSpec
 from obscore.declarations import DeclarationError, declare, standard_like
+from obscore.optional_columns import STORED_COLUMNS
 from obscore.products import datalink_path
 from obscore.schema import ARROW_SCHEMA, arrow_type, sql_name
 from obscore.stcs import StcsError, parse_polygon
@@ -184,7 +185,7 @@ def _unit_text(unit: object) -> str:
     return str(to_string("vounit")) if to_string is not None else str(unit)
 
 
-_STORED = {sql_name(c.name) for c in STORED_COLUMNS}
+_STORED = frozenset(ARROW_SCHEMA.names)
 
 
 def check_rows(raw: pa.Table, declared: Mapping[str, ColumnSpec] | None = None) -> LoadedRows:

@@ -24,7 +24,8 @@ import sqlalchemy as sa
 from sqlalchemy.types import UserDefinedType
 from typing_extensions import override
 
-from obscore.columns import OBSCORE_COLUMNS, OPTIONAL_COLUMNS, STORED_COLUMNS, ColumnSpec
+from obscore.columns import OBSCORE_COLUMNS, ColumnSpec
+from obscore.optional_columns import OPTIONAL_COLUMNS, STORED_COLUMNS
 from obscore.tap_schema import TAP_SCHEMA_TABLES, TableSpec
 
 __all__ = [

@@ -98,7 +98,7 @@ def fill_archive(
         engine.begin() as conn,
         tqdm(total=total, desc=description, unit=" rows", unit_scale=True, disable=disable) as bar,
     ):
-        ingest.create_archive(conn, schema)
+        schema.metadata.create_all(conn)  # TAP_SCHEMA's rows are written once, at the end
         if replace:
             ingest.clear_rows(conn, schema)
             archive_columns.forget_own_columns(conn, schema)

@@ -51,8 +51,9 @@ from app.uws.models import ExecutionPhase, Job, JobParameter
 from app.uws.store import JobStore
 from app.uws.tables import create_job_tables, job_table
 from obscore.catalog import published_catalog
-from obscore.columns import OBSCORE_COLUMNS, OPTIONAL_COLUMNS
+from obscore.columns import OBSCORE_COLUMNS
 from obscore.explain import query_plan
+from obscore.optional_columns import OPTIONAL_COLUMNS
 from obscore.schema import ARROW_SCHEMA, backend_of, build_schema
 from tests.conftest import BACKENDS
 from tests.support.pgcluster import PostgresCluster

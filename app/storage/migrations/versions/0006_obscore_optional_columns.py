@@ -11,7 +11,7 @@ from __future__ import annotations
 from alembic import op
 
 from app.storage.migrations import schema_name
-from obscore.columns import OPTIONAL_COLUMNS
+from obscore.optional_columns import OPTIONAL_COLUMNS
 from obscore.schema import COLUMNS_TABLE, column_record_columns, sql_column
 
 revision = "0006"
