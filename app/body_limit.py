@@ -12,10 +12,11 @@ from typing import Any
 
 import anyio
 import structlog
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.faults import RequestTimeoutError, RequestTooLargeError
-from app.handlers.errors import votable_error_response
+from app.handlers.errors import fault_response
 
 __all__ = ["BODY_ALLOWANCE_BYTES", "BodyLimitMiddleware"]
 
@@ -42,7 +43,7 @@ class BodyLimitMiddleware:
             # Refused before a byte is read, whatever the route would have done with it.
             error = bounded.too_large()
             log.info("request refused", path=scope.get("path"), status=413, error=str(error))
-            response = votable_error_response(str(error), error.status_code)
+            response = fault_response(Request(scope), error)
             await response(scope, receive, send)
             return
         await self._app(scope, bounded, send)

@@ -8,9 +8,12 @@ from contextlib import asynccontextmanager
 
 import structlog
 from fastapi import FastAPI
+from starlette.types import ASGIApp
+from typing_extensions import override
 
 from app.body_limit import BODY_ALLOWANCE_BYTES, BodyLimitMiddleware
 from app.config import Config
+from app.fault_connection import KeepConnectionAfterFault
 from app.handlers import cutout, datalink, root, sia, tap
 from app.handlers.errors import SODA_ERRORS, TAP_ERRORS, install_error_handlers
 from app.handlers.uws import uws_router
@@ -49,6 +52,15 @@ def prepare_archive(config: Config) -> None:
         engine.dispose()
 
 
+class _Application(FastAPI):
+    """FastAPI, with :class:`KeepConnectionAfterFault` outside even Starlette's own
+    server-error layer (which re-raises a fault after answering it)."""
+
+    @override
+    def build_middleware_stack(self) -> ASGIApp:
+        return KeepConnectionAfterFault(super().build_middleware_stack())
+
+
 def create_app(config: Config | None = None) -> FastAPI:
     """Build the application for ``config`` (default: from the environment)."""
     config = config or Config()
@@ -61,7 +73,7 @@ def create_app(config: Config | None = None) -> FastAPI:
             log.info("serving", base_url=config.base_url, job_runner=config.job_runner)
             yield
 
-    app = FastAPI(
+    app = _Application(
         title="Obscura",
         summary="IVOA TAP, SIA, DataLink and SODA services for an image archive",
         version="0.1.0",

@@ -37,6 +37,7 @@ from typing_extensions import override
 from adql import AdqlError
 from app.faults import NotFoundError, ServiceError, UsageError
 from app.formats.registry import UnknownFormatError, find_format
+from app.paths import CUTOUT_PATH, DATALINK_PATH, SIA_PATH
 from app.votable.errors import error_document
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "ErrorStyle",
     "ResponseAbortedError",
     "error_style",
+    "fault_response",
     "install_error_handlers",
     "quiet_aborted_responses",
     "votable_error_response",
@@ -117,9 +119,24 @@ def votable_error_response(message: str, status_code: int) -> Response:
     return Response(error_document(message), status_code=status_code, media_type=VOTABLE_MIME)
 
 
+_STYLE_BY_PATH = (
+    (CUTOUT_PATH, SODA_ERRORS),
+    (SIA_PATH, SIA_ERRORS),
+    (DATALINK_PATH, DATALINK_ERRORS),
+)
+"""For errors met before a route is chosen (no route, a wrong method, a body refused by
+a middleware): the service a path belongs to."""
+
+
 def _style(request: Request) -> ErrorStyle:
     style = getattr(request.state, "error_style", None)
-    return style if isinstance(style, ErrorStyle) else TAP_ERRORS
+    if isinstance(style, ErrorStyle):
+        return style
+    path = request.url.path
+    for prefix, by_path in _STYLE_BY_PATH:
+        if path == prefix or path.startswith(prefix + "/"):
+            return by_path
+    return TAP_ERRORS
 
 
 def _wants_text(request: Request, style: ErrorStyle) -> bool:
@@ -142,6 +159,11 @@ def _respond(request: Request, fault: type[ServiceError], text: str, status: int
     if _wants_text(request, style):
         return PlainTextResponse(message, status_code=status)
     return votable_error_response(message, status)
+
+
+def fault_response(request: Request, fault: ServiceError) -> Response:
+    """``fault`` answered in the document of the service ``request`` is addressed to."""
+    return _respond(request, type(fault), str(fault), fault.status_code)
 
 
 async def _service_error(request: Request, exc: Exception) -> Response:

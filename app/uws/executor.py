@@ -173,13 +173,24 @@ class JobExecutor:
             if work is None:
                 raise FatalError(f"This service does not run {job.service!r} jobs")
             results = work.run(job, cancel)
-            self._store.mark_completed(job_id, _now(), results)
+            if not self._store.mark_completed(job_id, _now(), results):
+                # Aborted or deleted while its results were written: they are nobody's.
+                self._results.delete(job_id)
         except (ServiceError, AdqlError) as exc:
             self._results.delete(job_id)
             kind = exc.job_error_type if isinstance(exc, ServiceError) else "fatal"
             self._store.mark_error(job_id, _now(), JobError(kind, str(exc)), str(exc))
         except Exception:
-            log.exception("async job failed")
             self._results.delete(job_id)
+            if not self._still_running(job_id):
+                # Deleted or aborted meanwhile (its results' folder removed under the
+                # writer, say): the failure is the deletion's doing, not a fault.
+                log.info("async job ended while deleted or aborted")
+                return
+            log.exception("async job failed")
             message = "The service failed while running this job; the fault is logged."
             self._store.mark_error(job_id, _now(), JobError("transient", message), message)
+
+    def _still_running(self, job_id: str) -> bool:
+        job = self._store.load(job_id)
+        return job is not None and job.phase == ExecutionPhase.EXECUTING
