@@ -301,6 +301,29 @@ class Config(BaseSettings):
             ge=1,
         ),
     ] = 10
+    job_stored_limit: Annotated[
+        int,
+        Field(
+            title="Stored jobs per user",
+            description=(
+                "Jobs one user may have stored at once, in any phase, per service (each "
+                "holds its parameters, uploaded tables and results until it is deleted or "
+                "expires)."
+            ),
+            ge=1,
+        ),
+    ] = 1000
+    job_result_bytes_limit: Annotated[
+        int,
+        Field(
+            title="Stored result bytes per user",
+            description=(
+                "Bytes all of one user's async job results may take; a job whose results "
+                "would pass it ends in ERROR, saying so."
+            ),
+            ge=1,
+        ),
+    ] = 10 * 1024**3
 
     @field_validator("base_url")
     @classmethod

@@ -127,6 +127,7 @@ def create_job_executor(
         work={"tap": tap, "soda": soda},
         events=events,
         lease_seconds=config.job_lease_seconds,
+        result_bytes_limit=config.job_result_bytes_limit,
     )
 
 
@@ -178,6 +179,7 @@ class Factory:
             events=r.events,
             policy=JobPolicy(
                 active_limit=config.job_active_limit,
+                stored_limit=config.job_stored_limit,
                 execution_seconds=config.job_execution_seconds,
                 lifetime_seconds=config.job_lifetime_seconds,
             ),

@@ -64,6 +64,24 @@ class Tally:
         self.failures: collections.Counter[str] = collections.Counter()
         self.examples: dict[str, str] = {}
 
+    def send(
+        self, client: httpx.Client, probe: Probe, log: LogTail, job: str = ""
+    ) -> httpx.Response | None:
+        """Send and judge ``probe``; None if no answer came."""
+        try:
+            response = send(client, probe, job)
+        except httpx.HTTPError as exc:
+            self.requests += 1
+            self._fail(probe, f"no answer: {type(exc).__name__}: {exc}", "-")
+            return None
+        self.judge(probe, response, log)
+        return response
+
+    def _fail(self, probe: Probe, problem: str, status: object) -> None:
+        kind = f"{probe.method} {probe.path.split('?')[0]}: {problem[:80]}"
+        self.failures[kind] += 1
+        self.examples.setdefault(kind, f"{probe}\n-> {status}: {problem}")
+
     def judge(self, probe: Probe, response: httpx.Response, log: LogTail) -> None:
         self.requests += 1
         self.statuses[response.status_code] += 1
@@ -72,9 +90,7 @@ class Tally:
         if "Traceback" in fresh:
             found.append("a traceback in the server's log: " + fresh[-1500:])
         for problem in found:
-            kind = f"{probe.method} {probe.path.split('?')[0]}: {problem[:80]}"
-            self.failures[kind] += 1
-            self.examples.setdefault(kind, f"{probe}\n-> {response.status_code}: {problem}")
+            self._fail(probe, problem, response.status_code)
 
 
 @contextlib.contextmanager
@@ -136,7 +152,7 @@ def run(url: str, directory: Path, examples: int, jobs: int, chosen_seed: int) -
             @settings(options)
             @given(endpoint_probes(sample))
             def answer(probe: Probe) -> None:
-                tally.judge(probe, send(client, probe), log)
+                tally.send(client, probe, log)
                 if tally.requests % 5000 == 0:
                     elapsed = time.monotonic() - started
                     print(f"{tally.requests} requests, {elapsed:.0f} s", flush=True)
@@ -145,13 +161,12 @@ def run(url: str, directory: Path, examples: int, jobs: int, chosen_seed: int) -
             @settings(options, max_examples=jobs)
             @given(job_scripts(sample))
             def act(script: JobScript) -> None:
-                created = send(client, script.create)
-                tally.judge(script.create, created, log)
-                if created.status_code != 303:
+                created = tally.send(client, script.create, log)
+                if created is None or created.status_code != 303:
                     return
                 job = created.headers["location"].rstrip("/").rsplit("/", 1)[-1]
                 for step in script.steps:
-                    tally.judge(step, send(client, step, job), log)
+                    tally.send(client, step, log, job)
                 client.delete(f"{script.create.path}/{job}")
 
             answer()

@@ -13,7 +13,7 @@ from app.faults import ServiceError
 from app.services.cutouts import CutoutService, parse_cutout_request
 from app.storage.query_cancel import QueryCancel
 from app.uws.models import Job, JobResult
-from app.uws.results import ResultStore
+from app.uws.results import ResultBudget, ResultStore
 from app.uws.stored_parameters import job_parameters
 
 __all__ = ["CutoutJobWork"]
@@ -35,7 +35,7 @@ class CutoutJobWork:
         self._results = results
         self._job_url = job_url
 
-    def run(self, job: Job, cancel: QueryCancel) -> list[JobResult]:
+    def run(self, job: Job, cancel: QueryCancel, budget: ResultBudget) -> list[JobResult]:
         """Make the job's cutouts and store them.
 
         Raises
@@ -54,12 +54,12 @@ class CutoutJobWork:
             except ServiceError as exc:
                 name = f"error-{number}"
                 text = f"{type(exc).soda_label}: {exc}\n".encode()
-                size = self._results.write(job.job_id, name, [text])
+                size = self._results.write(job.job_id, name, budget.counted([text]))
                 results.append(JobResult(name, f"{base}/{name}", size, "text/plain"))
                 continue
             name = f"cutout-{number}"
             try:
-                size = self._results.write(job.job_id, name, cutout.chunks())
+                size = self._results.write(job.job_id, name, budget.counted(cutout.chunks()))
             finally:
                 cutout.close()
             results.append(JobResult(name, f"{base}/{name}", size, cutout.content_type))

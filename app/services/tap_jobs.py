@@ -11,7 +11,7 @@ from app.services.tap import TapService
 from app.services.tap_request import RowLimits, parse_tap_request
 from app.storage.query_cancel import QueryCancel
 from app.uws.models import Job, JobResult
-from app.uws.results import ResultStore
+from app.uws.results import ResultBudget, ResultStore
 from app.uws.stored_parameters import job_parameters
 
 __all__ = ["RESULT", "TapJobWork"]
@@ -36,7 +36,7 @@ class TapJobWork:
         self._limits = limits
         self._job_url = job_url
 
-    def run(self, job: Job, cancel: QueryCancel) -> list[JobResult]:
+    def run(self, job: Job, cancel: QueryCancel, budget: ResultBudget) -> list[JobResult]:
         """Run the job's query and store its result.
 
         Raises
@@ -48,7 +48,7 @@ class TapJobWork:
         stream = self._tap.run(request, timeout=float(job.execution_duration), cancel=cancel)
         size = 0
         try:
-            size = self._results.write(job.job_id, RESULT, stream)
+            size = self._results.write(job.job_id, RESULT, budget.counted(stream))
         except ResultCutError:
             pass  # stream.failure says why
         finally:

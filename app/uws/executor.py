@@ -30,7 +30,7 @@ from app.faults import FatalError, ServiceError
 from app.storage.query_cancel import QueryCancel
 from app.uws.events import JobEvents
 from app.uws.models import ExecutionPhase, Job, JobError, JobResult
-from app.uws.results import ResultStore
+from app.uws.results import ResultBudget, ResultStore
 from app.uws.store import JobStore
 
 __all__ = ["LEASE_GRACE_SECONDS", "JobExecutor", "JobWork", "LeaseKeeper"]
@@ -104,8 +104,9 @@ class LeaseKeeper:
 class JobWork(Protocol):
     """What one service's jobs do (TAP: run the query and store its result)."""
 
-    def run(self, job: Job, cancel: QueryCancel) -> list[JobResult]:
-        """Do the job's work and store its results (blocking); returns them.
+    def run(self, job: Job, cancel: QueryCancel, budget: ResultBudget) -> list[JobResult]:
+        """Do the job's work and store its results (blocking), passing every result's
+        bytes through ``budget.counted``; returns them.
 
         Raises
         ------
@@ -128,7 +129,9 @@ class JobExecutor:
         work: Mapping[str, JobWork],
         events: JobEvents,
         lease_seconds: float,
+        result_bytes_limit: int | None = None,
     ) -> None:
+        self._result_bytes_limit = result_bytes_limit
         self._store = store
         self._results = results
         self._work = work
@@ -172,7 +175,7 @@ class JobExecutor:
             work = self._work.get(job.service)
             if work is None:
                 raise FatalError(f"This service does not run {job.service!r} jobs")
-            results = work.run(job, cancel)
+            results = work.run(job, cancel, self._budget(job))
             if not self._store.mark_completed(job_id, _now(), results):
                 # Aborted or deleted while its results were written: they are nobody's.
                 self._results.delete(job_id)
@@ -190,6 +193,14 @@ class JobExecutor:
             log.exception("async job failed")
             message = "The service failed while running this job; the fault is logged."
             self._store.mark_error(job_id, _now(), JobError("transient", message), message)
+
+    def _budget(self, job: Job) -> ResultBudget:
+        limit = self._result_bytes_limit
+        if limit is None:
+            return ResultBudget(None)
+        # Jobs of one owner running at once each start from what is left: together they
+        # may pass the allowance by at most one budget each, within the active-job limit.
+        return ResultBudget(max(0, limit - self._store.result_bytes(job.owner)), limit)
 
     def _still_running(self, job_id: str) -> bool:
         job = self._store.load(job_id)

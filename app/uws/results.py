@@ -22,7 +22,9 @@ from urllib.request import url2pathname
 
 import fsspec  # type: ignore[import-untyped]
 
-__all__ = ["ResultStore"]
+from app.faults import UsageError
+
+__all__ = ["ResultBudget", "ResultStore"]
 
 _NAME = re.compile(r"[A-Za-z0-9_-]{1,100}\Z")
 CHUNK = 1024 * 1024
@@ -133,6 +135,30 @@ class _FsspecFiles:
     def delete(self, job_id: str) -> None:
         with contextlib.suppress(FileNotFoundError):
             self._fs.rm(f"{self._root}/{job_id}", recursive=True)
+
+
+class ResultBudget:
+    """The bytes a job's results may take: what its owner's storage allowance left when
+    it started (None: no limit). Results pass through :meth:`counted` on their way to the
+    store, which stops them at the first byte past the budget."""
+
+    def __init__(self, remaining: int | None, allowance: int | None = None) -> None:
+        self.remaining = remaining
+        self._allowance = allowance
+
+    def counted(self, chunks: Iterable[bytes]) -> Iterator[bytes]:
+        """``chunks``, raising :class:`~app.faults.UsageError` once they pass the budget."""
+        for chunk in chunks:
+            if self.remaining is not None:
+                self.remaining -= len(chunk)
+                if self.remaining < 0:
+                    raise UsageError(
+                        "The job's results passed the storage allowed to each user "
+                        f"({self._allowance or 0:,} bytes for all of one's job results); "
+                        "delete jobs you no longer need, or ask for fewer rows (MAXREC) "
+                        "or columns"
+                    )
+            yield chunk
 
 
 class ResultStore:

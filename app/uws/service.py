@@ -42,6 +42,8 @@ class JobPolicy:
 
     active_limit: int
     """Queued and executing jobs one user may have at once (per service)."""
+    stored_limit: int
+    """Jobs one user may have stored at once, in any phase (per service)."""
     execution_seconds: int
     """Default and largest execution duration."""
     lifetime_seconds: int
@@ -89,31 +91,37 @@ class JobService:
             if name.upper() not in _CONTROL
             for value in values
         )
-        parameters += await store_parts(self._results, job_id, params)
-        now = _now()
-        job = Job(
-            job_id=job_id,
-            owner=self.owner,
-            phase=ExecutionPhase.PENDING,
-            run_id=params.one("RUNID"),
-            creation_time=now,
-            start_time=None,
-            end_time=None,
-            execution_duration=self._policy.execution_seconds,
-            destruction_time=now + datetime.timedelta(seconds=self._policy.lifetime_seconds),
-            quote=None,
-            parameters=parameters,
-            service=self._service,
-        )
-        await asyncio.to_thread(self._store.add, job)
-        if (params.one("PHASE") or "").upper() == "RUN":
-            try:
+        try:
+            parameters += await store_parts(self._results, job_id, params)
+            now = _now()
+            job = Job(
+                job_id=job_id,
+                owner=self.owner,
+                phase=ExecutionPhase.PENDING,
+                run_id=params.one("RUNID"),
+                creation_time=now,
+                start_time=None,
+                end_time=None,
+                execution_duration=self._policy.execution_seconds,
+                destruction_time=now + datetime.timedelta(seconds=self._policy.lifetime_seconds),
+                quote=None,
+                parameters=parameters,
+                service=self._service,
+            )
+            limit = self._policy.stored_limit
+            if not await asyncio.to_thread(self._store.add_within_limit, job, limit):
+                raise UsageError(
+                    f"You have {limit} jobs stored, the most allowed; delete jobs you no "
+                    "longer need (HTTP DELETE on the job's URL) and submit this one again"
+                )
+            if (params.one("PHASE") or "").upper() == "RUN":
                 await self.run(job.job_id)
-            except UsageError:
-                # Refused: the client never learns the job's URL, so nothing may stay.
-                await asyncio.to_thread(self._store.delete, job.job_id, self.owner)
-                await asyncio.to_thread(self._results.delete, job.job_id)
-                raise
+        except BaseException:
+            # Refused (or failed): the client never learns the job's URL, so nothing of
+            # it may stay, neither its row nor the parts already stored.
+            await asyncio.to_thread(self._store.delete, job_id, self.owner)
+            await asyncio.to_thread(self._results.delete, job_id)
+            raise
         return job
 
     async def get(self, job_id: str) -> Job:
@@ -129,22 +137,23 @@ class JobService:
         job is PENDING, QUEUED or EXECUTING."""
         # The event is taken before each read, so a change right after the read still
         # wakes this request (an event is replaced only once it has been set).
-        event = self._events.event(job_id)
-        job = await self.get(job_id)
-        start = job.phase
-        if phase is not None and phase.upper() != start.value:
-            return job
-        limit = WAIT_MAX_SECONDS if seconds < 0 else min(seconds, WAIT_MAX_SECONDS)
-        deadline = time.monotonic() + limit
-        while job.phase == start and job.phase.is_active:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                break
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(event.wait(), min(remaining, _RECHECK_SECONDS))
+        with self._events.watch(job_id):
             event = self._events.event(job_id)
             job = await self.get(job_id)
-        return job
+            start = job.phase
+            if phase is not None and phase.upper() != start.value:
+                return job
+            limit = WAIT_MAX_SECONDS if seconds < 0 else min(seconds, WAIT_MAX_SECONDS)
+            deadline = time.monotonic() + limit
+            while job.phase == start and job.phase.is_active:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(event.wait(), min(remaining, _RECHECK_SECONDS))
+                event = self._events.event(job_id)
+                job = await self.get(job_id)
+            return job
 
     async def list(self, filters: JobFilter) -> list[Job]:
         """The caller's jobs, newest first."""

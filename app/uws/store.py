@@ -12,6 +12,7 @@ import builtins
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from types import MappingProxyType
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -126,6 +127,28 @@ def _stored_detail(error: JobError, detail: str | None) -> str | None:
     return error.message if error.has_detail else None
 
 
+def _job_row(job: Job) -> dict[str, Any]:
+    """The job table's row for a new job."""
+    error = job.error
+    return {
+        "job_id": job.job_id,
+        "owner": job.owner,
+        "service": job.service,
+        "phase": str(job.phase),
+        "run_id": job.run_id,
+        "creation_time": job.creation_time,
+        "start_time": job.start_time,
+        "end_time": job.end_time,
+        "execution_duration": job.execution_duration,
+        "destruction_time": job.destruction_time,
+        "quote": job.quote,
+        "error_type": error.type if error else None,
+        "error_message": error.message if error else None,
+        "error_detail": _stored_detail(error, None) if error else None,
+        "attempt": 0,
+    }
+
+
 class JobStore:
     """UWS jobs in the database, read and changed by intent.
 
@@ -176,33 +199,44 @@ class JobStore:
         sqlalchemy.exc.IntegrityError
             If a job with the same id exists.
         """
-        error = job.error
         with self._engine.begin() as conn:
+            conn.execute(sa.insert(job_table).values(_job_row(job)))
+            self._add_parts(conn, job)
+
+    def add_within_limit(self, job: Job, limit: int) -> bool:
+        """Store a new job if its owner has fewer than ``limit`` jobs stored (of this
+        store's service), as one step: requests racing each other cannot together pass
+        the limit. False (and nothing stored) when the owner is at the limit."""
+        stored = (
+            sa.select(sa.func.count())
+            .select_from(job_table)
+            .where(self._owned_by(job.owner))
+            .scalar_subquery()
+        )
+        row = _job_row(job)
+        values = sa.select(
+            *(sa.literal(value, job_table.c[name].type).label(name) for name, value in row.items())
+        ).where(stored < limit)
+        with self._engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # As in queue_within_limit: serialise one owner's creations.
+                key = f"uws-stored:{self._service}:{job.owner}"
+                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(key))))
+            insert = sa.insert(job_table).from_select(list(row), values)
+            # RETURNING says whether the row went in (psycopg gives no row count here).
+            if conn.execute(insert.returning(_job.job_id)).first() is None:
+                return False
+            self._add_parts(conn, job)
+        return True
+
+    @staticmethod
+    def _add_parts(conn: sa.Connection, job: Job) -> None:
+        if job.parameters:
             conn.execute(
-                sa.insert(job_table).values(
-                    job_id=job.job_id,
-                    owner=job.owner,
-                    service=job.service,
-                    phase=str(job.phase),
-                    run_id=job.run_id,
-                    creation_time=job.creation_time,
-                    start_time=job.start_time,
-                    end_time=job.end_time,
-                    execution_duration=job.execution_duration,
-                    destruction_time=job.destruction_time,
-                    quote=job.quote,
-                    error_type=error.type if error else None,
-                    error_message=error.message if error else None,
-                    error_detail=_stored_detail(error, None) if error else None,
-                    attempt=0,
-                )
+                sa.insert(job_parameter_table), _parameter_rows(job.job_id, job.parameters)
             )
-            if job.parameters:
-                conn.execute(
-                    sa.insert(job_parameter_table), _parameter_rows(job.job_id, job.parameters)
-                )
-            if job.results:
-                conn.execute(sa.insert(job_result_table), _result_rows(job.job_id, job.results))
+        if job.results:
+            conn.execute(sa.insert(job_result_table), _result_rows(job.job_id, job.results))
 
     def get(self, job_id: str, owner: str | None) -> Job | None:
         """The job, or None when it does not exist or belongs to someone else."""
@@ -282,6 +316,16 @@ class JobStore:
             sa.select(sa.func.count())
             .select_from(job_table)
             .where(self._owned_by(owner), _job.phase.in_(_phases(RUNNING_PHASES)))
+        )
+        with self._engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    def result_bytes(self, owner: str | None) -> int:
+        """How many bytes the owner's stored job results take."""
+        query = (
+            sa.select(sa.func.coalesce(sa.func.sum(_result.size), 0))
+            .select_from(job_result_table.join(job_table, _result.job_id == _job.job_id))
+            .where(self._owned_by(owner))
         )
         with self._engine.connect() as conn:
             return int(conn.execute(query).scalar_one())

@@ -32,6 +32,9 @@ __all__ = [
     "send",
 ]
 
+URL_LIMIT = 16_000
+"""Longer queries are POSTed, as clients do (pyvo; and httpx refuses URLs over 64 KiB)."""
+
 JOB = "{job}"
 """Stands, in a probe's path, for the job the probe's script created."""
 
@@ -593,7 +596,8 @@ def send(client: httpx.Client, probe: Probe, job: str = "") -> httpx.Response:
     """Send ``probe`` (``{job}`` in its path replaced by ``job``); the whole answer read."""
     path = probe.path.replace(JOB, job)
     headers = dict(probe.headers)
-    if probe.method in ("GET", "HEAD", "DELETE"):
+    query = urllib.parse.urlencode(probe.params)
+    if probe.method in ("GET", "HEAD", "DELETE") and len(query) < URL_LIMIT:
         return client.request(probe.method, path, params=list(probe.params), headers=headers)
     if probe.upload is not None:
         data: dict[str, list[str]] = {}
@@ -602,8 +606,8 @@ def send(client: httpx.Client, probe: Probe, job: str = "") -> httpx.Response:
         files = {"t": ("t.xml", probe.upload, "application/x-votable+xml")}
         return client.request(probe.method, path, data=data, files=files, headers=headers)
     headers["content-type"] = "application/x-www-form-urlencoded"
-    body = urllib.parse.urlencode(probe.params).encode()
-    return client.request(probe.method, path, content=body, headers=headers)
+    method = "POST" if probe.method in ("GET", "HEAD", "DELETE") else probe.method
+    return client.request(method, path, content=query.encode(), headers=headers)
 
 
 _SODA_LABELS = ("UsageError", "MultiValuedParamNotSupported", "ServiceUnavailable", "Error")

@@ -3,6 +3,7 @@ fault logged for a failure the deletion itself caused."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +16,7 @@ from app.storage.query_cancel import QueryCancel
 from app.uws.events import JobEvents
 from app.uws.executor import JobExecutor
 from app.uws.models import ExecutionPhase, Job, JobParameter, JobResult, new_job_id
-from app.uws.results import ResultStore
+from app.uws.results import ResultBudget, ResultStore
 from app.uws.store import JobStore
 from app.uws.tables import create_job_tables
 
@@ -40,7 +41,7 @@ class _Work:
     def __init__(self, results: ResultStore, store: JobStore, interfere: Interference, fail: bool):
         self._results, self._store, self._interfere, self._fail = results, store, interfere, fail
 
-    def run(self, job: Job, _cancel: QueryCancel) -> list[JobResult]:
+    def run(self, job: Job, _cancel: QueryCancel, budget: ResultBudget) -> list[JobResult]:
         def chunks() -> object:
             yield b"<VOTABLE>"
             self._interfere(self._store, self._results, job.job_id)
@@ -48,7 +49,7 @@ class _Work:
                 raise FileNotFoundError("the job's folder is gone")
             yield b"</VOTABLE>"
 
-        size = self._results.write(job.job_id, "result", chunks())  # type: ignore[arg-type]
+        size = self._results.write(job.job_id, "result", budget.counted(chunks()))  # type: ignore[arg-type]
         return [JobResult("result", "result", size, "application/x-votable+xml")]
 
 
@@ -91,3 +92,22 @@ def test_a_job_ended_while_running_leaves_no_results_and_logs_no_fault(
     assert [p for p in left if p.is_file()] == []
     after = store.load(job.job_id)
     assert after is None or after.phase == ExecutionPhase.ABORTED
+
+
+async def test_job_events_hold_only_the_jobs_waited_on() -> None:
+    events = JobEvents()
+    events.bind(asyncio.get_running_loop())
+    with events.watch("a"):
+        event = events.event("a")
+        with events.watch("a"):
+            assert events.event("a") is event  # two waiters share the next change
+        events.notify("a")
+        await asyncio.wait_for(event.wait(), 5)
+        assert events.event("a") is not event  # those awake wait for the change after
+        assert events.watched() == 1
+    with events.watch("b"):
+        pass
+    assert events.watched() == 0
+    events.notify("c")  # nobody waits: nothing is kept
+    await asyncio.sleep(0)
+    assert events.watched() == 0

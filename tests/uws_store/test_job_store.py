@@ -352,3 +352,23 @@ def test_tables_are_created_idempotently_in_the_hidden_schema(
     assert {"uws_job", "uws_job_parameter", "uws_job_result"} <= tables
     indexes = {ix["name"] for ix in inspector.get_indexes("uws_job", schema=schema)}
     assert "uws_job_owner_creation" in indexes
+
+
+def test_stored_limit_holds_under_a_race(store: JobStore, make_job: MakeJob) -> None:
+    make_job(owner="bob")
+    existing = make_job()
+    assert store.mark_queued(existing.job_id)
+
+    def new(owner: str | None) -> Job:
+        return replace(existing, job_id=new_job_id(), owner=owner, phase=P.PENDING)
+
+    with ThreadPoolExecutor(8) as pool:
+        added = list(pool.map(lambda _: store.add_within_limit(new("alice"), 5), range(20)))
+    assert added.count(True) == 4  # with the one stored before: 5
+    assert len(store.list("alice")) == 5
+    assert store.add_within_limit(new("bob"), 5)  # another owner's count is their own
+    assert store.add_within_limit(new(None), 1)
+    assert not store.add_within_limit(new(None), 1)
+    stored = store.get(store.list("alice")[0].job_id, "alice")
+    assert stored is not None
+    assert stored.parameters == existing.parameters
