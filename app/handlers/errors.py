@@ -35,9 +35,10 @@ from starlette.exceptions import HTTPException
 from typing_extensions import override
 
 from adql import AdqlError
-from app.faults import NotFoundError, ServiceError, UsageError
+from app.faults import NotFoundError, ServiceError, TransientError, UsageError
 from app.formats.registry import UnknownFormatError, find_format
 from app.paths import CUTOUT_PATH, DATALINK_PATH, SIA_PATH
+from app.storage.unavailable import RETRY_AFTER_SECONDS, UNAVAILABLE, database_unavailable
 from app.votable.errors import error_document
 
 __all__ = [
@@ -157,8 +158,12 @@ def _respond(request: Request, fault: type[ServiceError], text: str, status: int
     style = _style(request)
     message = style.message(fault, text)
     if _wants_text(request, style):
-        return PlainTextResponse(message, status_code=status)
-    return votable_error_response(message, status)
+        response: Response = PlainTextResponse(message, status_code=status)
+    else:
+        response = votable_error_response(message, status)
+    if status == 503:
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def fault_response(request: Request, fault: ServiceError) -> Response:
@@ -194,6 +199,10 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 async def _server_fault(request: Request, exc: Exception) -> Response:
+    if database_unavailable(exc):
+        # Not a fault of the service's: the database is down or restarting.
+        log.warning("the database cannot be reached", path=request.url.path, error=str(exc))
+        return _respond(request, TransientError, UNAVAILABLE, TransientError.status_code)
     if not isinstance(exc, ResponseAbortedError):
         log.error("server fault", path=request.url.path, exc_info=exc)
     return _respond(request, ServiceError, SERVER_FAULT, 500)

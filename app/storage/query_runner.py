@@ -23,9 +23,10 @@ import sqlalchemy as sa
 import structlog
 
 from adql.dialects.sqlite_functions import last_function_error
-from app.faults import QueryCancelledError, QueryTimeoutError, UsageError
+from app.faults import QueryCancelledError, QueryTimeoutError, TransientError, UsageError
 from app.storage.arrow_rows import RowConverter
 from app.storage.query_cancel import QueryCancel
+from app.storage.unavailable import UNAVAILABLE, database_unavailable
 from obscore.schema import backend_of, schema_translate_map
 from vometa import Field
 
@@ -200,6 +201,12 @@ class RunningQuery:
                 raise QueryTimeoutError(_timeout_message(self._timeout)) from None
             if _is_user_error(exc):
                 raise UsageError(f"The query failed: {_database_message(exc)}") from None
+            if database_unavailable(exc):
+                log.warning("the database connection was lost mid-result", error=str(exc))
+                raise TransientError(
+                    "The connection to the archive database was lost while the results "
+                    "were being sent, so they are incomplete; please run the query again"
+                ) from None
             raise
         return rows
 
@@ -311,13 +318,62 @@ def start_query(
         If the query runs past ``timeout`` seconds.
     UsageError
         If the database refuses the query (a division by zero, a value out of range).
+    TransientError
+        If the database cannot be reached. A query without ``setup`` (whose input is
+        all in the statement) is tried once more first, on a fresh connection: a
+        database restarted since the pool's connections were made is then no failure.
     """
+    for attempt in (1, 2):
+        try:
+            return _start_query(
+                engine, statement, fields, maxrec=maxrec, timeout=timeout, deadline=deadline,
+                setup=setup, cleanup=cleanup, cancel=cancel,
+            )  # fmt: skip
+        except _NotStartedError as exc:
+            if attempt == 2:
+                log.warning("the database cannot be reached", error=str(exc.__cause__))
+                raise TransientError(UNAVAILABLE) from None
+            log.info(
+                "the database could not be reached; trying once more", error=str(exc.__cause__)
+            )
+        except Exception as exc:
+            if not database_unavailable(exc):
+                raise
+            # The statement was under way: running it again is the client's decision.
+            log.warning("the database connection was lost during a query", error=str(exc))
+            raise TransientError(UNAVAILABLE) from None
+    raise AssertionError("unreachable")
+
+
+class _NotStartedError(Exception):
+    """The database could not be reached before the query's statement was sent (nor its
+    input read), so running it again on a fresh connection changes nothing else."""
+
+
+def _start_query(
+    engine: sa.Engine,
+    statement: Any,
+    fields: Sequence[Field],
+    *,
+    maxrec: int,
+    timeout: float,
+    deadline: float | None,
+    setup: Setup | None,
+    cleanup: Cleanup | None,
+    cancel: QueryCancel | None,
+) -> RunningQuery:
     backend = backend_of(engine.dialect.name)
     translate = {**(schema_translate_map(backend) or {}), UPLOAD_SCHEMA: _UPLOAD_TARGET[backend]}
     if deadline is None:
         deadline = time.monotonic() + timeout
-    conn = engine.connect().execution_options(schema_translate_map=translate)
+    try:
+        conn = engine.connect().execution_options(schema_translate_map=translate)
+    except Exception as exc:
+        if database_unavailable(exc):
+            raise _NotStartedError from exc
+        raise
     detach: Callable[[], None] = lambda: None  # noqa: E731
+    sent = False
     try:
         cancel = cancel or QueryCancel()
         detach = _set_limits(conn, backend, deadline, timeout, cancel)
@@ -327,6 +383,7 @@ def start_query(
             raise QueryCancelledError(CANCELLED)
         rows_per_batch = batch_rows(len(fields))
         binary = not any(f.is_array for f in fields)
+        sent = True
         cursor = _execute(conn, statement, translate, chunk=rows_per_batch, binary=binary)
         first = cursor.fetchmany(rows_per_batch)
     except Exception as exc:
@@ -338,6 +395,8 @@ def start_query(
         if _is_user_error(exc):
             message = _database_message(exc)
             raise UsageError(f"The database could not run this query: {message}") from None
+        if not sent and setup is None and database_unavailable(exc):
+            raise _NotStartedError from exc
         raise
     except BaseException:
         _release(conn, cleanup, detach)

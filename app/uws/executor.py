@@ -28,6 +28,7 @@ import structlog
 from adql import AdqlError
 from app.faults import FatalError, ServiceError
 from app.storage.query_cancel import QueryCancel
+from app.storage.unavailable import database_unavailable
 from app.uws.events import JobEvents
 from app.uws.models import ExecutionPhase, Job, JobError, JobResult
 from app.uws.results import ResultBudget, ResultStore
@@ -40,6 +41,12 @@ log = structlog.get_logger("obscura")
 LEASE_GRACE_SECONDS = 60
 """How long past its execution duration a job's lease is still renewed (time to write
 the result after the query's own time limit)."""
+RECORD_RETRY_SECONDS = 30
+"""How long a job that lost its database keeps trying to record that it ended."""
+LOST = (
+    "The archive database could not be reached while this job ran (it may have been "
+    "restarting); please run the job again"
+)
 CHECK_SECONDS = 1.0
 """How often a running job's phase is checked (how fast an abort elsewhere stops it)."""
 
@@ -93,8 +100,9 @@ class LeaseKeeper:
                     next_renewal = now + self._renew_every
                 else:
                     alive = self._store.phase(self._job_id) == ExecutionPhase.EXECUTING
-            except Exception:  # the database may be briefly away; the next tick retries
-                log.warning("checking a running job failed", job_id=self._job_id, exc_info=True)
+            except Exception as exc:  # the database may be briefly away; the next tick retries
+                away = database_unavailable(exc)
+                log.warning("checking a running job failed", error=str(exc), exc_info=not away)
                 continue
             if not alive:
                 self._cancel.cancel()
@@ -142,7 +150,13 @@ class JobExecutor:
         """Run the job if it is still QUEUED (otherwise do nothing: it was aborted,
         deleted or claimed by another runner meanwhile)."""
         with structlog.contextvars.bound_contextvars(job_id=job_id):
-            self._execute(job_id)
+            try:
+                self._execute(job_id)
+            except Exception as exc:
+                if not database_unavailable(exc):
+                    raise
+                log.warning("async job: the database cannot be reached", error=str(exc))
+                self._record_lost(job_id)
 
     def _execute(self, job_id: str) -> None:
         job = self._store.load(job_id)
@@ -193,6 +207,23 @@ class JobExecutor:
             log.exception("async job failed")
             message = "The service failed while running this job; the fault is logged."
             self._store.mark_error(job_id, _now(), JobError("transient", message), message)
+
+    def _record_lost(self, job_id: str) -> None:
+        """End the job in ERROR once the database answers again (for up to
+        :data:`RECORD_RETRY_SECONDS`; after that its lease lapses and the sweeper ends it)."""
+        deadline = time.monotonic() + RECORD_RETRY_SECONDS
+        while True:
+            try:
+                self._results.delete(job_id)
+                self._store.mark_error(job_id, _now(), JobError("transient", LOST), LOST)
+            except Exception as exc:
+                if not database_unavailable(exc) or time.monotonic() > deadline:
+                    log.warning("could not record the job's end", error=str(exc))
+                    return
+                time.sleep(1)
+            else:
+                self._events.notify(job_id)
+                return
 
     def _budget(self, job: Job) -> ResultBudget:
         limit = self._result_bytes_limit

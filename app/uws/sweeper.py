@@ -13,6 +13,7 @@ import datetime
 
 import structlog
 
+from app.storage.unavailable import database_unavailable
 from app.uws.events import JobEvents
 from app.uws.queue_runner import QueueRunner
 from app.uws.results import ResultStore
@@ -69,8 +70,11 @@ class JobSweeper:
             await asyncio.sleep(self._interval)
             try:
                 await self.sweep()
-            except Exception:
-                log.exception("sweeping jobs failed")
+            except Exception as exc:
+                if not database_unavailable(exc):
+                    log.exception("sweeping jobs failed")
+                else:  # the next sweep will do it
+                    log.warning("sweeping jobs: the database cannot be reached", error=str(exc))
 
     async def sweep(self) -> list[str]:
         """One sweep; returns the ids of the deleted jobs."""

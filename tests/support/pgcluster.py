@@ -118,6 +118,14 @@ class PostgresCluster:
         self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", database)
         return self.url(database)
 
+    def restart(self) -> None:
+        """Restart the server the way an operator does (``pg_ctl restart -m fast``): open
+        connections are ended, and the server is back with the same settings."""
+        log = str(self.root / "server.log")
+        self._run(
+            "pg_ctl", "-D", str(self.data), "-l", log, "-m", "fast", "-w", "-t", "60", "restart"
+        )
+
     def stop(self) -> None:
         """Stop the server and delete the cluster's files."""
         try:
