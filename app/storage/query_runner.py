@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -239,8 +240,43 @@ def _set_limits(
     def over_time() -> int:
         return 1 if cancel.is_set() or time.monotonic() > deadline else 0
 
+    # The progress handler runs between virtual-machine steps, and a query spending its
+    # time in a few costly steps (geometry with thousands of vertices, one function call
+    # per row) may take seconds between two of them: an interrupt at the deadline, or at
+    # the cancel, stops it at the end of the step it is in.
+    interrupter = _Interrupter(raw)
+    timer = threading.Timer(max(0.0, deadline - time.monotonic()), interrupter.interrupt)
+    timer.daemon = True
+    timer.start()
+    forget_cancel = cancel.on_cancel(interrupter.interrupt)
     raw.set_progress_handler(over_time, 10_000)
-    return lambda: raw.set_progress_handler(None, 0)
+
+    def detach() -> None:
+        interrupter.detach()
+        timer.cancel()
+        forget_cancel()
+        raw.set_progress_handler(None, 0)
+
+    return detach
+
+
+class _Interrupter:
+    """Interrupts a SQLite connection's running statement, until detached: then never
+    again, so no late timer or cancel can reach the connection's next user."""
+
+    def __init__(self, raw: Any) -> None:
+        self._raw = raw
+        self._lock = threading.Lock()
+        self._attached = True
+
+    def interrupt(self) -> None:
+        with self._lock:
+            if self._attached:
+                self._raw.interrupt()
+
+    def detach(self) -> None:
+        with self._lock:
+            self._attached = False
 
 
 class _StreamedRows:
