@@ -143,6 +143,18 @@ class Config(BaseSettings):
             ge=1,
         ),
     ] = 2
+    client_concurrency: Annotated[
+        int,
+        Field(
+            title="Heavy requests per client",
+            description=(
+                "Sync queries, image searches and cutouts one client (its user, or its "
+                "address when anonymous) may have running at once in one process; more "
+                "are refused with 429 and Retry-After."
+            ),
+            ge=1,
+        ),
+    ] = 8
     body_timeout_seconds: Annotated[
         float,
         Field(

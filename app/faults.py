@@ -35,6 +35,7 @@ __all__ = [
     "RequestTimeoutError",
     "RequestTooLargeError",
     "ServiceError",
+    "TooManyRequestsError",
     "TransientError",
     "UploadError",
     "UsageError",
@@ -110,6 +111,16 @@ class TransientError(ServiceError):
     later."""
 
     status_code = 503
+    dali_label = "TransientFault"
+    soda_label = "ServiceUnavailable"
+    job_error_type = "transient"
+
+
+class TooManyRequestsError(ServiceError):
+    """The client has as many requests running as it may; it may send more once one
+    ends."""
+
+    status_code = 429
     dali_label = "TransientFault"
     soda_label = "ServiceUnavailable"
     job_error_type = "transient"

@@ -22,6 +22,7 @@ import anyio
 import sqlalchemy as sa
 import structlog
 
+from app.client_slots import ClientSlots
 from app.config import Config
 from app.factory import create_job_executor
 from app.storage.database import SERVER_CACHE_MIB, archive_schema, create_sync_engine
@@ -66,6 +67,8 @@ class Resources:
     """Where this process sends jobs to run (None in a worker: it is where they run)."""
     upload_limiter: anyio.CapacityLimiter
     """Requests reading uploaded tables at once."""
+    client_slots: ClientSlots
+    """Heavy requests running per client."""
     health_limiter: anyio.CapacityLimiter
     """Availability checks at once (a thread each, apart from the queries')."""
     file_cache: FileCache
@@ -127,6 +130,7 @@ async def open_resources(
                 executor=executor,
                 runner=runner,
                 upload_limiter=anyio.CapacityLimiter(config.upload_concurrency),
+                client_slots=ClientSlots(config.client_concurrency),
                 health_limiter=anyio.CapacityLimiter(2),
                 file_cache=cache,
             )

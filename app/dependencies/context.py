@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import anyio
 from fastapi import Request
 
+from app.client_slots import ClientSlots
 from app.config import Config
 from app.factory import Factory
 from app.faults import UsageError
@@ -29,6 +30,16 @@ class RequestContext:
     """The authenticated user, from the trusted header (None: anonymous)."""
     upload_limiter: anyio.CapacityLimiter
     """Bounds the requests reading uploaded tables at once (process-wide)."""
+    client_slots: ClientSlots
+    """Heavy requests running per client (process-wide)."""
+
+    @property
+    def client(self) -> str:
+        """Who sends the request, for per-client limits: the user, else the address."""
+        if self.user is not None:
+            return f"user:{self.user}"
+        address = self.request.client.host if self.request.client else "unknown"
+        return f"address:{address}"
 
 
 async def context_dependency(request: Request) -> RequestContext:
@@ -36,7 +47,9 @@ async def context_dependency(request: Request) -> RequestContext:
     resources: Resources = request.app.state.resources
     config = resources.config
     user = trusted_user(request.headers.getlist(config.user_header), config.user_header)
-    return RequestContext(request, config, Factory(resources), user, resources.upload_limiter)
+    return RequestContext(
+        request, config, Factory(resources), user, resources.upload_limiter, resources.client_slots
+    )
 
 
 def trusted_user(values: Sequence[str], header: str) -> str | None:

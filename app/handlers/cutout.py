@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from app.dali import DaliParameters
 from app.dependencies.context import RequestContext, context_dependency
 from app.dependencies.request_parameters import parameters_dependency
+from app.handlers.client_limit import within_client_limit
 from app.handlers.disconnect import run_until_disconnect
 from app.handlers.errors import SODA_ERRORS, error_style
 from app.handlers.streaming import stream_in_threads
@@ -35,18 +36,23 @@ async def _sync(context: RequestContext, params: DaliParameters) -> Response:
     request = parse_cutout_request(params, single=True)
     service = context.factory.create_cutout_service()
     identifier, shape = request.combinations()[0]
-    try:
-        cutout = await run_until_disconnect(
-            context.request, lambda _cancel: service.cut(request, identifier, shape)
-        )
-    except NoOverlapError:
-        return Response(status_code=204)  # SODA 1.0 section 5: no overlap, no content
-    headers = {
-        "Content-Type": cutout.content_type,
-        "Content-Length": str(cutout.size),
-        "Content-Disposition": f'inline; filename="{cutout.filename}"',
-    }
-    return StreamingResponse(stream_in_threads(cutout.chunks(), cutout.close), headers=headers)
+
+    async def respond() -> Response:
+        try:
+            cutout = await run_until_disconnect(
+                context.request, lambda _cancel: service.cut(request, identifier, shape)
+            )
+        except NoOverlapError:
+            return Response(status_code=204)  # SODA 1.0 section 5: no overlap, no content
+        headers = {
+            "Content-Type": cutout.content_type,
+            "Content-Length": str(cutout.size),
+            "Content-Disposition": f'inline; filename="{cutout.filename}"',
+        }
+        chunks = stream_in_threads(cutout.chunks(), cutout.close)
+        return StreamingResponse(chunks, headers=headers)
+
+    return await within_client_limit(context, respond)
 
 
 @router.get("/sync", summary="A cutout (SODA sync)")

@@ -161,7 +161,7 @@ def _respond(request: Request, fault: type[ServiceError], text: str, status: int
         response: Response = PlainTextResponse(message, status_code=status)
     else:
         response = votable_error_response(message, status)
-    if status == 503:
+    if status in (429, 503):
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 

@@ -16,6 +16,7 @@ from app.dependencies.context import RequestContext, context_dependency
 from app.dependencies.request_parameters import parameters_dependency
 from app.factory import row_limits
 from app.faults import NotFoundError
+from app.handlers.client_limit import within_client_limit
 from app.handlers.disconnect import run_until_disconnect
 from app.handlers.errors import SIA_ERRORS, error_style
 from app.handlers.streaming import stream_response
@@ -48,10 +49,14 @@ async def _query(context: RequestContext, collection: str, params: DaliParameter
     service_url = _check_collection(context, collection)
     request = parse_sia_request(params, row_limits(context.config))
     service = context.factory.create_sia_service()
-    stream = await run_until_disconnect(
-        context.request, lambda cancel: service.run(request, service_url, cancel=cancel)
-    )
-    return stream_response(stream)
+
+    async def respond() -> Response:
+        stream = await run_until_disconnect(
+            context.request, lambda cancel: service.run(request, service_url, cancel=cancel)
+        )
+        return stream_response(stream)
+
+    return await within_client_limit(context, respond)
 
 
 @router.get("/{collection}/query", summary="Search images (SIA 2.0)")

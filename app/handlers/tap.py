@@ -13,6 +13,7 @@ from app.dependencies.context import RequestContext, context_dependency
 from app.dependencies.request_parameters import parameters_dependency
 from app.factory import row_limits
 from app.faults import NotFoundError
+from app.handlers.client_limit import within_client_limit
 from app.handlers.disconnect import run_until_disconnect
 from app.handlers.errors import TAP_ERRORS, error_style
 from app.handlers.streaming import stream_response
@@ -31,12 +32,16 @@ Parameters = Annotated[DaliParameters, Depends(parameters_dependency)]
 async def _sync(context: RequestContext, params: DaliParameters) -> Response:
     request = parse_tap_request(params, row_limits(context.config))
     service = context.factory.create_tap_service()
-    stream = await run_until_disconnect(
-        context.request,
-        lambda cancel: service.run(request, cancel=cancel),
-        limiter=context.upload_limiter if request.uploads else None,
-    )
-    return stream_response(stream)
+
+    async def respond() -> Response:
+        stream = await run_until_disconnect(
+            context.request,
+            lambda cancel: service.run(request, cancel=cancel),
+            limiter=context.upload_limiter if request.uploads else None,
+        )
+        return stream_response(stream)
+
+    return await within_client_limit(context, respond)
 
 
 @router.get("/sync", summary="Run an ADQL query synchronously")
