@@ -1,6 +1,7 @@
 """Request bodies bounded while they arrive: in size (a declared Content-Length over the
 limit is refused before a byte is read, and counting stops a body at the first byte past
-it) and in time (a client that pauses longer than the idle limit mid-body is refused).
+it) and in time (a client that pauses longer than the idle limit mid-body, or trickles it
+slower than a least average rate, is refused).
 
 An ASGI middleware: it wraps ``receive``, so whatever reads the body (the multipart
 parser, a form) meets the error at once, and the service's error handlers answer it.
@@ -8,6 +9,7 @@ parser, a form) meets the error at once, and the service's error handlers answer
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import anyio
@@ -24,6 +26,9 @@ log = structlog.get_logger("obscura")
 
 BODY_ALLOWANCE_BYTES = 1024 * 1024
 """What a body may hold beyond its uploaded tables (the query and other parameters)."""
+MIN_BYTES_PER_SECOND = 8 * 1024
+"""The slowest average a body may arrive at, once it has taken longer than the idle limit
+(a 32 MiB upload then takes at most about an hour)."""
 
 
 class BodyLimitMiddleware:
@@ -66,7 +71,20 @@ class _BoundedReceive:
         self._idle = idle
         self._received = 0
         self._complete = False
+        self._started = time.monotonic()
         self.declared = _declared_length(scope)
+
+    def _check_rate(self) -> None:
+        """A body trickling in (a byte now and then, never pausing long enough to trip
+        the idle limit) would hold its request forever: once it has taken longer than the
+        idle limit, it must have come at :data:`MIN_BYTES_PER_SECOND` on average."""
+        elapsed = time.monotonic() - self._started
+        if elapsed > self._idle and self._received < MIN_BYTES_PER_SECOND * elapsed:
+            raise RequestTimeoutError(
+                f"The request body is arriving too slowly ({self._received / elapsed:,.0f} "
+                f"bytes/s after {elapsed:.0f} s; the least accepted is "
+                f"{MIN_BYTES_PER_SECOND:,} bytes/s); the request was abandoned"
+            )
 
     def too_large(self) -> RequestTooLargeError:
         return RequestTooLargeError(
@@ -90,6 +108,8 @@ class _BoundedReceive:
                 raise self.too_large()
             if not message.get("more_body", False):
                 self._complete = True
+            else:
+                self._check_rate()
         else:
             self._complete = True
         return message
