@@ -309,3 +309,11 @@ async def test_uploads_by_url_can_be_turned_off(
         capabilities = (await client.get("/api/tap/capabilities")).text
         assert "upload-inline" in capabilities
         assert "TAPRegExt#upload-http" not in capabilities
+
+
+async def test_upload_names_beyond_adql_are_refused_by_name(tap_client: httpx.AsyncClient) -> None:
+    document = _document("<TABLEDATA><TR><TD>a</TD></TR></TABLEDATA>")
+    for name in ("é", "a b", "1t"):
+        answer = await _upload(tap_client, document, UPLOAD=f"{name},param:f")
+        assert answer.status_code == 400
+        assert repr(name) in _error(answer) or name in _error(answer), _error(answer)
