@@ -94,6 +94,12 @@ def test_stored_jobs_are_limited_per_user_and_refusals_keep_nothing(
         assert refused.status_code == 400
         assert "You have 3 jobs stored, the most allowed" in refused.text
     assert _stored_files(tmp_path) == stored  # nothing of the refused ones stayed
+    before = server.resident_kib()
+    with httpx.Client(base_url=server.tap_url, headers=_user("trent")) as client:
+        for _ in range(300):  # refusals cost no memory that stays either
+            refused = client.post("/async", data={"LANG": "ADQL", "QUERY": "SELECT 1"})
+            assert refused.status_code == 400
+    assert server.resident_kib() - before < 2048
     assert create("victor").status_code == 303  # another user has their own count
     httpx.delete(jobs[0].headers["location"], headers=_user("trent"))
     assert create("trent").status_code == 303
