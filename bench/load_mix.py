@@ -24,7 +24,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -33,32 +32,10 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from common import machine, percentile, revision
 
-from app.storage.archive import fill_archive
-from app.storage.database import create_sync_engine
-from obscore.demo import generate_dp1
-from tests.support.pgcluster import PostgresCluster
+from tests.support.demo_archive import demo_archive
 from tests.support.server import ServerProcess
 
 KINDS = ("cone", "region", "sia")
-
-
-@contextlib.contextmanager
-def demo_archive(backend: str, directory: Path) -> Iterator[str]:
-    cluster = None
-    if backend == "sqlite":
-        url = f"sqlite:///{directory / 'demo.db'}"
-    else:
-        cluster = PostgresCluster()
-        cluster.start()
-        url = cluster.create_database("load")
-    try:
-        engine = create_sync_engine(url)
-        fill_archive(engine, generate_dp1(), replace=True, progress=False)
-        engine.dispose()
-        yield url
-    finally:
-        if cluster is not None:
-            cluster.stop()
 
 
 def centres(server: ServerProcess) -> list[tuple[float, float]]:

@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import argparse
 import collections
-import contextlib
 import json
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -28,9 +26,7 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.storage.archive import fill_archive
-from app.storage.database import create_sync_engine
-from obscore.demo import generate_dp1
+from tests.support.demo_archive import demo_archive
 from tests.support.fuzzing import (
     JobScript,
     Probe,
@@ -40,7 +36,6 @@ from tests.support.fuzzing import (
     problems,
     send,
 )
-from tests.support.pgcluster import PostgresCluster
 from tests.support.server import ServerProcess
 
 
@@ -91,26 +86,6 @@ class Tally:
             found.append("a traceback in the server's log: " + fresh[-1500:])
         for problem in found:
             self._fail(probe, problem, response.status_code)
-
-
-@contextlib.contextmanager
-def demo_archive(backend: str, directory: Path) -> Iterator[str]:
-    """A database holding the demo data set, for the run."""
-    if backend == "sqlite":
-        url = f"sqlite:///{directory / 'demo.db'}"
-        cluster = None
-    else:
-        cluster = PostgresCluster()
-        cluster.start()
-        url = cluster.create_database("fuzz")
-    try:
-        engine = create_sync_engine(url)
-        fill_archive(engine, generate_dp1(), replace=True, progress=False)
-        engine.dispose()
-        yield url
-    finally:
-        if cluster is not None:
-            cluster.stop()
 
 
 def samples(server: ServerProcess) -> Samples:
