@@ -97,6 +97,7 @@ def run(server: ServerProcess, args: argparse.Namespace) -> None:
     errors: collections.Counter[str] = collections.Counter()
     sizes: dict[str, list[int]] = collections.defaultdict(list)
     rss: list[int] = []
+    timed: list[tuple[float, int]] = []  # (seconds, bytes) of every answered request
     end = time.monotonic() + args.seconds
     lock = threading.Lock()
 
@@ -116,6 +117,7 @@ def run(server: ServerProcess, args: argparse.Namespace) -> None:
                         errors[f"{kind} {-outcome}"] += 1
                     else:
                         sizes[kind].append(outcome)
+                        timed.append((took, outcome))
 
     def sample_memory() -> None:
         while time.monotonic() < end:
@@ -152,6 +154,16 @@ def run(server: ServerProcess, args: argparse.Namespace) -> None:
             f"{percentile(values, 0.5) * 1000:.0f} | {percentile(values, 0.9) * 1000:.0f} | "
             f"{percentile(values, 0.99) * 1000:.0f} | {max(values) * 1000:.0f} |"
         )
+    # Is the tail queueing, or just the largest answers? Compare the slowest 1% with all.
+    timed.sort()
+    slowest = timed[-max(1, len(timed) // 100) :]
+    rate = sorted(size / took for took, size in timed)
+    print(
+        f"slowest 1%: median {sorted(s for _, s in slowest)[len(slowest) // 2] / 1000:.0f} KB "
+        f"(all: {sorted(s for _, s in timed)[len(timed) // 2] / 1000:.0f} KB); "
+        f"throughput per request p10/p50 {rate[len(rate) // 10] / 1e6:.1f}/"
+        f"{rate[len(rate) // 2] / 1e6:.1f} MB/s"
+    )
     if errors:
         print("errors:", dict(errors))
 
