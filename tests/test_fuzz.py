@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from tests.support.fuzzing import (
+    KNOWN,
     JobScript,
     Probe,
     Samples,
@@ -87,6 +88,8 @@ def test_every_endpoint_answers_in_its_protocol(
 ) -> None:
     log = _LogTail(fuzz_server)
     with httpx.Client(base_url=fuzz_server.url, timeout=60) as client:
+        for probe in KNOWN:
+            _judge(probe, send(client, probe), log)
 
         @settings(FUZZ_SETTINGS, max_examples=ENDPOINT_EXAMPLES)
         @given(endpoint_probes(samples))

@@ -24,6 +24,7 @@ from typing_extensions import override
 
 __all__ = [
     "JOB",
+    "KNOWN",
     "Probe",
     "Samples",
     "endpoint_probes",
@@ -587,6 +588,32 @@ def job_scripts(samples: Samples) -> st.SearchStrategy[JobScript]:
         st.lists(_job_step("/api/cutout/jobs"), max_size=4),
     )
     return tap | soda
+
+
+def _adql(query: str) -> Probe:
+    return Probe("POST", "/api/tap/sync", (("LANG", "ADQL"), ("QUERY", query)))
+
+
+KNOWN = [
+    _adql("SELECT TOP 1 * FROM ivoa.ObsCore WHERE CONTAINS(POINT('ICRS', s_ra, s_dec), "
+          "CIRCLE('ICRS', -1e309, -1e309, 1e308)) = 1"),
+    _adql("SELECT TOP 1 AREA(POLYGON('ICRS', 1e309, 0, 1, 1, 2, 0)) FROM ivoa.ObsCore"),
+    _adql("SELECT TOP 1 AREA(BOX('ICRS', 0, 0, 1e309, 1)) FROM ivoa.ObsCore"),
+    _adql("SELECT TOP 1 AREA(CIRCLE('ICRS', 0, 0, 100)) FROM ivoa.ObsCore"),
+    _adql("SELECT TOP 1 DISTANCE(0, 0, 99999999999999999999999, 1) FROM ivoa.ObsCore"),
+    _adql("SELECT TOP 5 CAST(lsst_visit AS INTEGER) FROM ivoa.ObsCore WHERE lsst_visit > 0"),
+    _adql("SELECT TOP 5 CAST(obs_id AS CHAR(99999999999)) FROM ivoa.ObsCore"),
+    _adql("SELECT TOP 1 obs_id FROM ivoa.ObsCore WHERE obs_id = 'a\x00b'"),
+    Probe("GET", "/api/sia/dp1/query", (("CALIB", "-9223372036854775809"),)),
+    Probe("GET", "/api/sia/dp1/query", (("DPTYPE", "a\x00b"),)),
+    Probe("GET", "/api/sia/dp1/query", (("COLLECTION", "a\x00b"),)),
+    Probe("GET", "/api/tap/async", (("LAST", "99999999999999999999"),)),
+    Probe("GET", "/api/tap/async", (("AFTER", "0001-01-01T00:00:00+14:00"),)),
+    Probe("GET", "/api/tap/async/nosuchjob", (("WAIT", "nan"),)),
+    Probe("POST", "/api/tap/sync", (("QUERY", "SELECT 1"), ("UPLOAD", "é,param:t"))),
+    Probe("GET", "/api/cutout/sync", (("ID", "x"), ("CIRCLE", "nan nan inf"))),
+]  # fmt: skip
+"""The inputs that gave 500s before (issue 17), sent on every run before the generated ones."""
 
 
 # Sending and judging ---------------------------------------------------------------
