@@ -36,26 +36,42 @@ async def run_until_disconnect(
     that follow.
     """
     cancel = QueryCancel()
-
-    async def listen() -> None:
-        while (await request.receive())["type"] != "http.disconnect":
-            pass
-        cancel.cancel()
+    started = False
+    gave_up = False
 
     def run() -> T:
+        nonlocal started
+        started = True
         if cancel.is_set():  # the client left while the work waited for the limiter
             raise QueryCancelledError(CANCELLED)
         return work(cancel)
 
+    async def listen(waiting: anyio.CancelScope) -> None:
+        nonlocal gave_up
+        while (await request.receive())["type"] != "http.disconnect":
+            pass
+        cancel.cancel()
+        if not started:
+            # Still waiting for the limiter: stop waiting now, and let the request go with
+            # whatever it holds. Work that starts after this sees the cancel at once and
+            # returns nothing that would need closing.
+            gave_up = True
+            waiting.cancel()
+
+    outcome: list[T] = []
     failure: Exception | None = None
     async with anyio.create_task_group() as group:
-        group.start_soon(listen)
-        try:
-            result = await anyio.to_thread.run_sync(run, limiter=limiter)
-        except Exception as exc:  # raised as itself, not inside the group's ExceptionGroup
-            failure = exc
-        finally:
-            group.cancel_scope.cancel()
+        with anyio.CancelScope() as waiting:
+            group.start_soon(listen, waiting)
+            try:
+                outcome.append(await anyio.to_thread.run_sync(run, limiter=limiter))
+            except Exception as exc:  # raised as itself, not inside the group's ExceptionGroup
+                failure = exc
+            finally:
+                group.cancel_scope.cancel()
     if failure is not None:
         raise failure
-    return result
+    if not outcome:
+        assert gave_up
+        raise QueryCancelledError(CANCELLED)
+    return outcome[0]
