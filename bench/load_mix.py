@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import collections
 import contextlib
+import os
 import random
 import sys
 import tempfile
@@ -68,6 +69,12 @@ def request(client: httpx.Client, kind: str, ra: float, dec: float, radius: floa
         )
     ok = answer.status_code == 200 and b'value="ERROR"' not in answer.content[-2000:]
     return len(answer.content) if ok else -answer.status_code
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> int:
@@ -124,12 +131,16 @@ def run(server: ServerProcess, args: argparse.Namespace) -> None:
             rss.append(server.resident_kib())
             time.sleep(1)
 
+    server_cpu = _cpu_seconds(server.process.pid)
+    own_cpu = time.process_time()
     threads = [threading.Thread(target=client_loop, args=(n,)) for n in range(args.clients)]
     threads.append(threading.Thread(target=sample_memory))
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    server_cpu = _cpu_seconds(server.process.pid) - server_cpu
+    own_cpu = time.process_time() - own_cpu
     peak = int(
         next(
             line.split()[1]
@@ -140,7 +151,8 @@ def run(server: ServerProcess, args: argparse.Namespace) -> None:
     print(
         f"{args.backend}, {args.clients} clients, {args.seconds:g} s; "
         f"server RSS median {sorted(rss)[len(rss) // 2] / 1024:.0f} MiB, "
-        f"peak {peak / 1024:.0f} MiB"
+        f"peak {peak / 1024:.0f} MiB; CPU used: server {server_cpu:.0f} s, "
+        f"these clients {own_cpu:.0f} s (of {2 * args.seconds:g} s on 2 cores)"
     )
     print("| kind | requests | errors | median KB | p50 ms | p90 ms | p99 ms | max ms |")
     print("|---|---|---|---|---|---|---|---|")
