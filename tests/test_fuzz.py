@@ -31,8 +31,8 @@ from tests.support.server import ServerProcess, served
 
 pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
 
-ENDPOINT_EXAMPLES = 400
-JOB_EXAMPLES = 80
+ENDPOINT_EXAMPLES = 250
+JOB_EXAMPLES = 50
 
 FUZZ_SETTINGS = settings(
     derandomize=True,  # the same inputs on every run
