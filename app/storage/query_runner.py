@@ -11,6 +11,7 @@ batch whatever the result's size.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import re
 import sqlite3
@@ -245,15 +246,13 @@ def _set_limits(
     # per row) may take seconds between two of them: an interrupt at the deadline, or at
     # the cancel, stops it at the end of the step it is in.
     interrupter = _Interrupter(raw)
-    timer = threading.Timer(max(0.0, deadline - time.monotonic()), interrupter.interrupt)
-    timer.daemon = True
-    timer.start()
+    _DEADLINES.watch(deadline, interrupter)
     forget_cancel = cancel.on_cancel(interrupter.interrupt)
     raw.set_progress_handler(over_time, 10_000)
 
     def detach() -> None:
-        interrupter.detach()
-        timer.cancel()
+        if interrupter.detach():
+            _DEADLINES.forget()
         forget_cancel()
         raw.set_progress_handler(None, 0)
 
@@ -274,9 +273,67 @@ class _Interrupter:
             if self._attached:
                 self._raw.interrupt()
 
-    def detach(self) -> None:
+    def detach(self) -> bool:
+        """Never interrupt again; whether it could until now."""
         with self._lock:
-            self._attached = False
+            was, self._attached = self._attached, False
+            return was
+
+    @property
+    def attached(self) -> bool:
+        """Whether it may still interrupt."""
+        return self._attached
+
+
+class _Deadlines:
+    """One thread for the process that interrupts SQLite queries at their deadlines (a
+    thread per query cost 1.6 ms each). Entries of queries that ended are dropped when
+    they come up, or all at once when they outnumber the running ones."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._heap: list[tuple[float, int, _Interrupter]] = []
+        self._order = itertools.count()
+        self._running = 0
+        self._thread: threading.Thread | None = None
+
+    def watch(self, deadline: float, interrupter: _Interrupter) -> None:
+        """Interrupt ``interrupter`` at ``deadline`` (a ``time.monotonic()`` instant)."""
+        with self._changed:
+            heapq.heappush(self._heap, (deadline, next(self._order), interrupter))
+            self._running += 1
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._interrupt_when_due, name="query-deadlines", daemon=True
+                )
+                self._thread.start()
+            self._changed.notify()
+
+    def forget(self) -> None:
+        """A watched query ended (its interrupter detached)."""
+        with self._changed:
+            self._running -= 1
+            if len(self._heap) > 2 * self._running + 64:
+                self._heap = [entry for entry in self._heap if entry[2].attached]
+                heapq.heapify(self._heap)
+
+    def _interrupt_when_due(self) -> None:
+        while True:
+            with self._changed:
+                while self._heap and not self._heap[0][2].attached:
+                    heapq.heappop(self._heap)
+                if not self._heap:
+                    self._changed.wait()
+                    continue
+                wait = self._heap[0][0] - time.monotonic()
+                if wait > 0:
+                    self._changed.wait(wait)
+                    continue
+                interrupter = heapq.heappop(self._heap)[2]
+            interrupter.interrupt()
+
+
+_DEADLINES = _Deadlines()
 
 
 class _StreamedRows:

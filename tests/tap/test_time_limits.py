@@ -39,3 +39,26 @@ async def test_a_query_of_few_costly_steps_stops_at_its_limit(
         # pgSphere refuses polygons of over 1,024 vertices, at once.
         assert f"time limit of {TIMEOUT} s" in answer.text or "too much points" in answer.text
         assert took < TIMEOUT + 0.5, f"stopped after {took:.2f} s"
+
+
+def test_deadlines_of_ended_queries_are_not_kept() -> None:
+    from app.storage.query_runner import _Deadlines, _Interrupter
+
+    class _Raw:
+        interrupted = 0
+
+        def interrupt(self) -> None:
+            self.interrupted += 1
+
+    deadlines = _Deadlines()
+    far = time.monotonic() + 600
+    for _ in range(10_000):  # quick queries under a long time limit
+        interrupter = _Interrupter(_Raw())
+        deadlines.watch(far, interrupter)
+        assert interrupter.detach()
+        deadlines.forget()
+    assert len(deadlines._heap) <= 64 + 1
+    raw = _Raw()
+    deadlines.watch(time.monotonic() + 0.2, _Interrupter(raw))  # one that runs late
+    time.sleep(0.6)
+    assert raw.interrupted == 1
