@@ -33,12 +33,14 @@ async def test_a_query_of_few_costly_steps_stops_at_its_limit(
         answer = await tap_client.post("/api/tap/sync", data={"LANG": "ADQL", "QUERY": query})
         took = time.monotonic() - started
         if answer.status_code == 200:  # PostgreSQL's index may answer within the limit
-            assert took < TIMEOUT + 0.5
+            assert took < TIMEOUT + 1
             continue
         assert answer.status_code == 400, answer.text
         # pgSphere refuses polygons of over 1,024 vertices, at once.
         assert f"time limit of {TIMEOUT} s" in answer.text or "too much points" in answer.text
-        assert took < TIMEOUT + 0.5, f"stopped after {took:.2f} s"
+        # Within a second of it (the code before: 2 s late); the margin is for a loaded
+        # machine, where the 2,500-vertex query's compilation alone takes a few 100 ms.
+        assert took < TIMEOUT + 1, f"stopped after {took:.2f} s"
 
 
 def test_deadlines_of_ended_queries_are_not_kept() -> None:
