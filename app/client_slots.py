@@ -53,7 +53,3 @@ class ClientSlots:
                 del self._running[client]
 
         return give_back
-
-    def running(self) -> int:
-        """How many clients have requests running."""
-        return len(self._running)

@@ -412,9 +412,10 @@ def start_query(
     UsageError
         If the database refuses the query (a division by zero, a value out of range).
     TransientError
-        If the database cannot be reached. A query without ``setup`` (whose input is
-        all in the statement) is tried once more first, on a fresh connection: a
-        database restarted since the pool's connections were made is then no failure.
+        If the database cannot be reached. A query that failed before its statement was
+        sent, and before ``setup`` read any of its input, is tried once more first, on a
+        fresh connection: a database restarted since the pool's connections were made is
+        then no failure.
     """
     for attempt in (1, 2):
         try:
