@@ -14,7 +14,7 @@ import math
 import random
 import threading
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 __all__ = ["last_function_error", "register_adql_functions"]
 
@@ -29,7 +29,7 @@ class _FunctionRegistry(Protocol):
 
 def _null_safe(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapped(*args: Any) -> Any:
-        if any(a is None for a in args):
+        if None in args:
             return None
         try:
             return func(*args)
@@ -135,6 +135,90 @@ def _arcs_cross(a: Vector, b: Vector, c: Vector, d: Vector) -> bool:
     return False
 
 
+class _Convex(NamedTuple):
+    """A convex polygon smaller than a hemisphere, ready for quick tests: its vertices,
+    its edges directed so that the inside is on their left, and their unit normals
+    (``a x b``): the inside is where every normal's dot product is >= 0 (the polygon is
+    the intersection of those hemispheres)."""
+
+    vertices: list[Vector]
+    edges: list[tuple[Vector, Vector]]
+    normals: list[Vector]
+
+
+_CONVEX_CHECK_LIMIT = 16
+"""Polygons with more vertices take the general path (the convexity check is quadratic)."""
+
+
+@functools.lru_cache(maxsize=4096)
+def _convex(values: tuple[float, ...]) -> _Convex | None:
+    """The polygon as a :class:`_Convex`, or None if it is not convex (or is degenerate,
+    or too large to check). Cached: the same rows come back in the next query of the
+    same field. Written out in scalars: it runs once per row of a region query."""
+    vertices = _vertices(values)
+    count = len(vertices)
+    if not 3 <= count <= _CONVEX_CHECK_LIMIT:
+        return None
+    normals: list[Vector] = []
+    sign = 0.0
+    for i in range(count):
+        ax, ay, az = vertices[i]
+        bx, by, bz = vertices[(i + 1) % count]
+        nx, ny, nz = ay * bz - az * by, az * bx - ax * bz, ax * by - ay * bx
+        length = math.sqrt(nx * nx + ny * ny + nz * nz)
+        if length < 1e-15:
+            return None
+        nx, ny, nz = nx / length, ny / length, nz / length
+        for j in range(i + 2, i + count):
+            vx, vy, vz = vertices[j % count]
+            side = nx * vx + ny * vy + nz * vz
+            if abs(side) < 1e-15 or side * sign < 0:
+                return None  # a vertex on an edge's great circle, or on both sides
+            sign = side
+        normals.append((nx, ny, nz))
+    edges = _edges(vertices)
+    if sign < 0:  # clockwise: walk the edges the other way
+        edges = [(b, a) for a, b in edges]
+        normals = [(-n[0], -n[1], -n[2]) for n in normals]
+    return _Convex(vertices, edges, normals)
+
+
+def _circle_meets_polygon(centre: Vector, radius: float, values: tuple[float, ...]) -> bool:
+    """Whether a circle and a polygon (its coordinates) share a point: the centre inside
+    the polygon, or an edge within ``radius`` of it.
+
+    For convex polygons (every ObsCore footprint) and radii under 90 degrees, cheap dot
+    products decide it: a vertex inside the circle; the centre on the inner side of every
+    edge; an edge's great circle within ``radius`` (``|p.n| <= sin r``) with the nearest
+    point between the edge's ends. Others take the general path (winding number, then
+    distances to arcs).
+    """
+    convex = _convex(values) if radius < 90 else None
+    if convex is None:
+        polygon = _vertices(values)
+        return _in_polygon(centre, polygon) or any(
+            _arc_distance(centre, a, b) <= radius for a, b in _edges(polygon)
+        )
+    r = math.radians(radius)
+    cos_r, sin_r = math.cos(r), math.sin(r)
+    vertices, edges, normals = convex
+    if any(_dot(v, centre) >= cos_r for v in vertices):
+        return True
+    sides = [_dot(centre, n) for n in normals]
+    if all(side >= 0 for side in sides):
+        return True
+    # No vertex is within the radius, so only an edge's inner point can be: its great
+    # circle passes within the radius, and the point of it nearest the centre lies
+    # between the edge's ends.
+    for (a, b), n, side in zip(edges, normals, sides, strict=True):
+        if abs(side) > sin_r:
+            continue
+        foot = (centre[0] - side * n[0], centre[1] - side * n[1], centre[2] - side * n[2])
+        if _dot(_cross(a, foot), n) >= 0 and _dot(_cross(foot, b), n) >= 0:
+            return True
+    return False
+
+
 def _edges(vertices: list[Vector]) -> list[tuple[Vector, Vector]]:
     return [(v, vertices[(i + 1) % len(vertices)]) for i, v in enumerate(vertices)]
 
@@ -178,10 +262,7 @@ def _intersects(first: Shape, second: Shape) -> bool:
         return _angle(_vec(fv[0], fv[1]), _vec(sv[0], sv[1])) <= fv[2] + sv[2]
     if fk == "CIRCLE" or sk == "CIRCLE":
         (_, cv), (_, pv) = (first, second) if fk == "CIRCLE" else (second, first)
-        centre, polygon = _vec(cv[0], cv[1]), _vertices(pv)
-        return _in_polygon(centre, polygon) or any(
-            _arc_distance(centre, a, b) <= cv[2] for a, b in _edges(polygon)
-        )
+        return _circle_meets_polygon(_vec(cv[0], cv[1]), cv[2], pv)
     a_vertices, b_vertices = _vertices(fv), _vertices(sv)
     return (
         any(_in_polygon(v, b_vertices) for v in a_vertices)

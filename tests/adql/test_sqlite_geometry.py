@@ -1,0 +1,83 @@
+"""The SQLite geometry functions' fast path for a circle against a convex polygon gives
+the answers of the general path (winding number, then distances to every edge), on
+chosen cases whose answer is worked out by hand and on many random ones."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+
+from adql.dialects import sqlite_functions as geometry
+
+SQUARE = (-0.5, -0.5, 0.5, -0.5, 0.5, 0.5, -0.5, 0.5)  # counter-clockwise on the sky
+CLOCKWISE = (-0.5, -0.5, -0.5, 0.5, 0.5, 0.5, 0.5, -0.5)
+
+
+def _general(ra: float, dec: float, radius: float, values: tuple[float, ...]) -> bool:
+    centre = geometry._vec(ra, dec)
+    polygon = geometry._vertices(values)
+    return geometry._in_polygon(centre, polygon) or any(
+        geometry._arc_distance(centre, a, b) <= radius for a, b in geometry._edges(polygon)
+    )
+
+
+def _fast(ra: float, dec: float, radius: float, values: tuple[float, ...]) -> bool:
+    return geometry._circle_meets_polygon(geometry._vec(ra, dec), radius, values)
+
+
+@pytest.mark.parametrize("square", [SQUARE, CLOCKWISE], ids=["anticlockwise", "clockwise"])
+@pytest.mark.parametrize(
+    ("ra", "dec", "radius", "meets"),
+    [
+        (10.0, 0.0, 1.0, False),  # 9.5 degrees from the nearest edge
+        (0.0, 0.0, 0.01, True),  # a small circle inside: only the centre test sees it
+        (0.9, 0.9, 0.6, True),  # holds the corner (0.5, 0.5), 0.566 away
+        # No corner within 0.75 (the nearest, 0.86 away) but the edge RA=0.5 is 0.7 away:
+        (1.2, 0.0, 0.75, True),
+        (1.2, 0.0, 0.65, False),
+        (0.0, -1.3, 0.85, True),  # the same through the edge Dec=-0.5 (0.8 away)
+        (0.0, -1.3, 0.75, False),
+    ],
+)
+def test_circle_against_a_square(
+    square: tuple[float, ...], ra: float, dec: float, radius: float, meets: bool
+) -> None:
+    assert _fast(ra, dec, radius, square) is meets
+    assert _general(ra, dec, radius, square) is meets
+
+
+def _random_polygon(rng: random.Random) -> tuple[float, ...]:
+    """A polygon of 3 to 8 vertices around a random position, of either orientation,
+    convex or not (vertices at random distances from the centre)."""
+    ra, dec = rng.uniform(0, 360), rng.uniform(-85, 85)
+    size = 10 ** rng.uniform(-2, 1.3)
+    angles = sorted(rng.uniform(0, 2 * math.pi) for _ in range(rng.randint(3, 8)))
+    if rng.random() < 0.5:
+        angles.reverse()
+    values: list[float] = []
+    for angle in angles:
+        reach = size * rng.uniform(0.4, 1.0)
+        values.append((ra + reach * math.cos(angle) / math.cos(math.radians(dec))) % 360)
+        values.append(max(-90.0, min(90.0, dec + reach * math.sin(angle))))
+    return tuple(values)
+
+
+def test_fast_and_general_paths_agree_on_random_shapes() -> None:
+    rng = random.Random(20261206)
+    convex = 0
+    for _ in range(20_000):
+        values = _random_polygon(rng)
+        convex += geometry._convex(values) is not None
+        scale = abs(values[2] - values[0]) + abs(values[3] - values[1]) + 0.01
+        ra = (values[0] + rng.gauss(0, 2 * scale)) % 360
+        dec = max(-90.0, min(90.0, values[1] + rng.gauss(0, 2 * scale)))
+        radius = 10 ** rng.uniform(-2.5, 1.7)
+        assert _fast(ra, dec, radius, values) is _general(ra, dec, radius, values), (
+            ra,
+            dec,
+            radius,
+            values,
+        )
+    assert convex > 5_000  # the fast path was taken, not only the general one
