@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
+import structlog
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
@@ -15,27 +17,37 @@ from app.logging import configure_logging
 
 __all__ = ["main"]
 
+log = structlog.get_logger("obscura")
+
 
 def _serve(config: Config, args: argparse.Namespace) -> int:
     import uvicorn
 
-    from app.main import create_app
+    from app.main import SWITCH_INTERVAL, create_app, prepare_server
 
     if "base_url" not in config.model_fields_set:
         # Links must point where this server really listens unless told otherwise.
         config = config.model_copy(update={"base_url": f"http://{args.host}:{args.port}"})
-    # The event loop shares the interpreter with worker threads that encode results and
-    # read uploads; at the default 5 ms switch interval every I/O wait of the loop can cost
-    # it 5 ms to win the GIL back from them. 1 ms keeps small requests fast under load.
-    sys.setswitchinterval(0.001)
-    uvicorn.run(
-        create_app(config),
-        host=args.host,
-        port=args.port,
-        log_level=config.log_level.lower(),
-        log_config=None,  # uvicorn's lines go through ours (app/logging.py)
-        access_log=False,  # the request log middleware writes one line per request
-    )
+    options: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": config.log_level.lower(),
+        "log_config": None,  # uvicorn's lines go through ours (app/logging.py)
+        "access_log": False,  # the request log middleware writes one line per request
+    }
+    processes = config.server_processes
+    if processes == 1:
+        sys.setswitchinterval(SWITCH_INTERVAL)
+        uvicorn.run(create_app(config), **options)
+        return 0
+    # Several processes share the listening socket, each with its own interpreter (the
+    # GIL caps one process at about one core of query work). The archive and the jobs a
+    # previous run left are dealt with here, once; each process then builds its
+    # application from the environment.
+    prepare_server(config)
+    os.environ["OBSCURA_BASE_URL"] = config.base_url
+    log.info("starting server processes", processes=processes)
+    uvicorn.run("app.main:create_process_app", factory=True, workers=processes, **options)
     return 0
 
 

@@ -6,6 +6,7 @@ arguments.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -103,6 +104,18 @@ class Config(BaseSettings):
             ge=1,
         ),
     ] = 20_000_000
+    workers: Annotated[
+        int,
+        Field(
+            title="Server processes",
+            description=(
+                "Processes `obscura serve` answers requests with (0: one per CPU core). "
+                "Each has its own interpreter, so queries use every core; the limits "
+                "marked 'one process' apply to each."
+            ),
+            ge=0,
+        ),
+    ] = 0
     sync_timeout: Annotated[
         float,
         Field(
@@ -365,6 +378,11 @@ class Config(BaseSettings):
     def result_location(self) -> str:
         """Where job results are stored (directory or fsspec URL)."""
         return self.result_store_url or str(self.data_dir / "results")
+
+    @property
+    def server_processes(self) -> int:
+        """How many processes ``obscura serve`` runs (``workers``, 0 meaning one per core)."""
+        return self.workers or os.cpu_count() or 1
 
     @property
     def effective_database_url(self) -> str:

@@ -84,9 +84,11 @@ def _published(engine: sa.Engine, schema: ArchiveSchema) -> tuple[ArchiveCatalog
 
 @contextlib.asynccontextmanager
 async def open_resources(
-    config: Config, *, role: Literal["api", "worker"]
+    config: Config, *, role: Literal["api", "worker"], recover: bool = True
 ) -> AsyncIterator[Resources]:
-    """The process's resources, released on exit."""
+    """The process's resources, released on exit. ``recover=False`` when the embedded
+    server's jobs left executing were already ended by the parent of several processes
+    (see :func:`app.main.create_process_app`)."""
     url = config.effective_database_url
     # LIFO: the most recent connections are reused (warm caches), the rest stay idle.
     engine = create_sync_engine(
@@ -114,7 +116,7 @@ async def open_resources(
             runner: JobRunner | None = None
             if role == "api":
                 runner = await stack.enter_async_context(
-                    _api_jobs(config, store, results, events, executor)
+                    _api_jobs(config, store, results, events, executor, recover=recover)
                 )
             elif engine.dialect.name == "postgresql":
                 await asyncio.to_thread(ensure_queue_schema, engine)
@@ -145,6 +147,8 @@ async def _api_jobs(
     results: ResultStore,
     events: JobEvents,
     executor: JobExecutor,
+    *,
+    recover: bool,
 ) -> AsyncIterator[JobRunner]:
     """Where the API's jobs run, with the recovery, the sweeper and the listener."""
     runner: JobRunner
@@ -154,8 +158,8 @@ async def _api_jobs(
         await queue.open_async()
         runner = QueueRunner(queue, stalled_seconds=config.job_lease_seconds)
     else:
-        if store.engine.dialect.name == "sqlite":
-            # Embedded: no other process can be running any of them.
+        if recover and store.engine.dialect.name == "sqlite":
+            # Embedded, one process: no other process can be running any of them.
             await asyncio.to_thread(recover_after_restart, store)
         runner = InProcessRunner(executor, config.job_concurrency)
     tasks: list[asyncio.Task[None]] = []

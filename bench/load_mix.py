@@ -8,7 +8,7 @@ It reports, per kind and overall, the requests, errors, p50, p90, p99 and the lo
 latency, and the server's resident memory (sampled every second, and its peak VmHWM).
 
     .venv/bin/python bench/load_mix.py [--backend sqlite|postgresql]
-        [--database-url URL] [--clients N] [--seconds S] [--seed N]
+        [--database-url URL] [--clients N] [--seconds S] [--seed N] [--workers N]
 
 Without ``--database-url`` it builds the demo archive itself (a temporary SQLite file,
 or a private PostgreSQL + pgSphere cluster).
@@ -71,10 +71,29 @@ def request(client: httpx.Client, kind: str, ra: float, dec: float, radius: floa
     return len(answer.content) if ok else -answer.status_code
 
 
+def _tree(pid: int) -> list[int]:
+    """The process and its descendants (the server processes of ``obscura serve``)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [pid, *(p for child in children for p in _tree(int(child)))]
+
+
 def _cpu_seconds(pid: int) -> float:
-    """User plus system CPU time of a process so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User plus system CPU time of a process and its descendants so far."""
+    total = 0
+    for member in _tree(pid):
+        fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _memory_kib(pid: int, field: str) -> int:
+    """A /proc status field (VmRSS, VmHWM) summed over the process and its descendants."""
+    total = 0
+    for member in _tree(pid):
+        for line in Path(f"/proc/{member}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                total += int(line.split()[1])
+    return total
 
 
 def main() -> int:
@@ -84,13 +103,17 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--workers", type=int, default=0, help="server processes (default: one per core)"
+    )
     args = parser.parse_args()
     print(f"# load_mix: {machine()}; commit {revision()}")
     with tempfile.TemporaryDirectory(prefix="obscura-load-") as temporary:
         directory = Path(temporary)
         with contextlib.ExitStack() as stack:
             url = args.database_url or stack.enter_context(demo_archive(args.backend, directory))
-            server = ServerProcess(url, directory)
+            workers = {"OBSCURA_WORKERS": str(args.workers)}
+            server = ServerProcess(url, directory, env=workers)
             try:
                 run(server, args)
             finally:
@@ -128,7 +151,7 @@ def run(server: ServerProcess, args: argparse.Namespace) -> None:
 
     def sample_memory() -> None:
         while time.monotonic() < end:
-            rss.append(server.resident_kib())
+            rss.append(_memory_kib(server.process.pid, "VmRSS"))
             time.sleep(1)
 
     server_cpu = _cpu_seconds(server.process.pid)
@@ -141,15 +164,10 @@ def run(server: ServerProcess, args: argparse.Namespace) -> None:
         thread.join()
     server_cpu = _cpu_seconds(server.process.pid) - server_cpu
     own_cpu = time.process_time() - own_cpu
-    peak = int(
-        next(
-            line.split()[1]
-            for line in Path(f"/proc/{server.process.pid}/status").read_text().splitlines()
-            if line.startswith("VmHWM:")
-        )
-    )
+    peak = _memory_kib(server.process.pid, "VmHWM")  # the sum of each process's peak
     print(
-        f"{args.backend}, {args.clients} clients, {args.seconds:g} s; "
+        f"{args.backend}, {args.clients} clients, {args.seconds:g} s, "
+        f"{args.workers or os.cpu_count()} server processes; "
         f"server RSS median {sorted(rss)[len(rss) // 2] / 1024:.0f} MiB, "
         f"peak {peak / 1024:.0f} MiB; CPU used: server {server_cpu:.0f} s, "
         f"these clients {own_cpu:.0f} s (of {2 * args.seconds:g} s on 2 cores)"

@@ -45,6 +45,9 @@ def obscura_environment(
             "OBSCURA_DATA_DIR": str(data_dir),
             "OBSCURA_AUTO_DEMO_DATA": "false",
             "OBSCURA_LOG_LEVEL": "WARNING",
+            # One process: tests measure its memory and its per-process limits
+            # (tests/test_server_processes.py runs several).
+            "OBSCURA_WORKERS": "1",
         }
     )
     environment.update({k: v.format(port=port) for k, v in (env or {}).items()})
