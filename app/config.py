@@ -53,6 +53,19 @@ class Config(BaseSettings):
         ),
     ] = ""
 
+    database_read_urls: Annotated[
+        list[str],
+        Field(
+            title="Read replica URLs",
+            description=(
+                "PostgreSQL streaming replicas of the database (JSON list of SQLAlchemy "
+                "URLs). Sync TAP queries without uploads and SIA searches are spread over "
+                "them; a replica that cannot be reached hands its query to the primary. "
+                "Jobs, uploads and every write use the database URL."
+            ),
+        ),
+    ] = []
+
     base_url: Annotated[
         str,
         Field(
@@ -366,6 +379,16 @@ class Config(BaseSettings):
             raise ValueError(
                 "OBSCURA_JOB_RUNNER=queue needs a PostgreSQL OBSCURA_DATABASE_URL: the task queue "
                 "lives in the archive's database"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _replicas_need_postgres(self) -> Config:
+        urls = [self.effective_database_url, *self.database_read_urls]
+        if self.database_read_urls and not all(u.startswith("postgres") for u in urls):
+            raise ValueError(
+                "OBSCURA_DATABASE_READ_URLS are PostgreSQL streaming replicas of a PostgreSQL "
+                "OBSCURA_DATABASE_URL"
             )
         return self
 

@@ -6,6 +6,7 @@ it out.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -82,14 +83,20 @@ def tap_settings(config: Config) -> TapSettings:
 
 
 def create_tap_service(
-    config: Config, *, engine: sa.Engine, schema: ArchiveSchema, catalog: ArchiveCatalog
+    config: Config,
+    *,
+    engine: sa.Engine,
+    schema: ArchiveSchema,
+    catalog: ArchiveCatalog,
+    read_engine: sa.Engine | None = None,
 ) -> TapService:
-    """The TAP query service on the archive."""
+    """The TAP query service on the archive (queries on ``read_engine`` when given)."""
     return TapService(
         engine=engine,
         catalog=catalog,
         context=translation_context(schema, config.base_url),
         settings=tap_settings(config),
+        read_engine=read_engine,
     )
 
 
@@ -141,6 +148,10 @@ def write_demo_product(row: Mapping[str, Any], path: Path, seed: int) -> None:
         release_free_memory()  # its freed temporaries, before the next file (app/memory.py)
 
 
+_read_turns = itertools.count()
+"""Which read replica the next query goes to (round robin, shared by every request)."""
+
+
 class Factory:
     """Builds services for one request from the process's resources."""
 
@@ -153,9 +164,14 @@ class Factory:
         return ArchiveService(engine=self._resources.engine, schema=self._resources.schema)
 
     def create_tap_service(self) -> TapService:
-        """The TAP query service."""
+        """The TAP query service for a sync query or an image search: on the next read
+        replica in turn, if there are any."""
         r = self._resources
-        return create_tap_service(self._config, engine=r.engine, schema=r.schema, catalog=r.catalog)
+        replicas = r.read_engines
+        replica = replicas[next(_read_turns) % len(replicas)] if replicas else None
+        return create_tap_service(
+            self._config, engine=r.engine, schema=r.schema, catalog=r.catalog, read_engine=replica
+        )
 
     def create_sia_service(self) -> SiaService:
         """The SIA image search service (its searches run as TAP queries)."""

@@ -55,6 +55,8 @@ class Resources:
 
     config: Config
     engine: sa.Engine
+    read_engines: tuple[sa.Engine, ...]
+    """The read replicas' engines (none: every query goes to ``engine``)."""
     schema: ArchiveSchema
     catalog: ArchiveCatalog
     table_documents: TableDocuments
@@ -99,6 +101,17 @@ async def open_resources(
         pool_size=10,
         max_overflow=20,
     )
+    read_engines = tuple(
+        create_sync_engine(
+            replica,
+            cache_mib=SERVER_CACHE_MIB,
+            pool_pre_ping=True,
+            pool_use_lifo=True,
+            pool_size=10,
+            max_overflow=20,
+        )
+        for replica in (config.database_read_urls if role == "api" else [])
+    )
     try:
         await asyncio.to_thread(upgrade_database, engine)
         schema = await asyncio.to_thread(archive_schema, engine)
@@ -123,6 +136,7 @@ async def open_resources(
             yield Resources(
                 config=config,
                 engine=engine,
+                read_engines=read_engines,
                 schema=schema,
                 catalog=catalog,
                 table_documents=table_documents,
@@ -137,7 +151,8 @@ async def open_resources(
                 file_cache=cache,
             )
     finally:
-        await asyncio.to_thread(engine.dispose)
+        for disposable in (engine, *read_engines):
+            await asyncio.to_thread(disposable.dispose)
 
 
 @contextlib.asynccontextmanager

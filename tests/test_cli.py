@@ -27,6 +27,17 @@ def test_queue_runner_on_sqlite_is_refused_clearly(
     assert "Traceback" not in error
 
 
+def test_read_replicas_of_sqlite_are_refused_clearly(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("OBSCURA_DATABASE_URL", "sqlite:///nowhere.db")
+    monkeypatch.setenv("OBSCURA_DATABASE_READ_URLS", '["sqlite:///copy.db"]')
+    assert main(["serve"]) == 2
+    error = capsys.readouterr().err
+    assert "OBSCURA_DATABASE_READ_URLS are PostgreSQL streaming replicas" in error
+    assert "Traceback" not in error
+
+
 def test_a_malformed_setting_is_named(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -18,7 +18,7 @@ import structlog
 
 from adql import TranslationContext, compile_query, compile_tree
 from app.dali import InlinePart
-from app.faults import UploadError, UsageError
+from app.faults import TransientError, UploadError, UsageError
 from app.formats.registry import content_type
 from app.services.result_stream import ResultStream
 from app.services.tap_request import TapRequest, UploadSpec
@@ -70,8 +70,12 @@ class TapService:
         catalog: ArchiveCatalog,
         context: TranslationContext,
         settings: TapSettings,
+        read_engine: sa.Engine | None = None,
     ) -> None:
+        """``read_engine``: a read replica for queries without uploads (their tables
+        need a writable session), ``engine`` the primary."""
         self._engine = engine
+        self._read_engine = read_engine
         self._catalog = catalog
         self._context = context
         self._settings = settings
@@ -139,17 +143,28 @@ class TapService:
             uploads=[u.entry.table_name for u in uploads],
             query=_for_log(request.query),
         )
-        return start_query(
-            self._engine,
-            statement,
-            list(bound.columns),
-            maxrec=request.maxrec,
-            timeout=timeout,
-            deadline=deadline,
-            cancel=cancel,
-            setup=(lambda conn: fill_upload_tables(conn, uploads)) if uploads else None,
-            cleanup=(lambda conn: drop_upload_tables(conn, uploads)) if uploads else None,
-        )
+
+        def start(engine: sa.Engine) -> RunningQuery:
+            return start_query(
+                engine,
+                statement,
+                list(bound.columns),
+                maxrec=request.maxrec,
+                timeout=timeout,
+                deadline=deadline,
+                cancel=cancel,
+                setup=(lambda conn: fill_upload_tables(conn, uploads)) if uploads else None,
+                cleanup=(lambda conn: drop_upload_tables(conn, uploads)) if uploads else None,
+            )
+
+        if self._read_engine is None or uploads:
+            return start(self._engine)
+        try:
+            return start(self._read_engine)
+        except TransientError:
+            # A read-only query may run again anywhere: the primary answers instead.
+            log.warning("a read replica is unavailable; the primary answers")
+            return start(self._engine)
 
     def result_infos(self, request: TapRequest) -> list[tuple[str, str, str | None]]:
         """INFOs describing a result (DALI): the standard, the query, the request's RUNID."""

@@ -52,6 +52,7 @@ class PostgresCluster:
         self.data = self.root / "data"
         self.port = _free_port()
         self._as_root = os.geteuid() == 0
+        self._full_page_writes = False
 
     def _run(self, *args: str) -> None:
         command = [str(self.bindir / args[0]), *args[1:]]
@@ -72,8 +73,10 @@ class PostgresCluster:
                 f"apt-get install postgresql-{self.version}-pgsphere (make test does this)"
             )
 
-    def start(self, database: str = "obscura") -> str:
-        """Initialise and start the cluster, create ``database``, return its URL."""
+    def start(self, database: str = "obscura", *, replicated: bool = False) -> str:
+        """Initialise and start the cluster, create ``database``, return its URL.
+        ``replicated``: ready for :meth:`start_replica` (full-page writes on, which a base
+        backup needs)."""
         self._check_pgsphere()
         if self._as_root:
             shutil.chown(self.root, "postgres", "postgres")
@@ -88,9 +91,17 @@ class PostgresCluster:
             "UTF8",
             "--locale=C.UTF-8",
         )
+        self._full_page_writes = replicated
+        self._start_server()
+        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", database)
+        return self.url(database)
+
+    def _start_server(self) -> None:
+        full_page_writes = self._full_page_writes
         options = (
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+            "-c fsync=off -c synchronous_commit=off "
+            f"-c full_page_writes={'on' if full_page_writes else 'off'} "
             "-c shared_buffers=512MB -c max_connections=200"
         )
         self._run(
@@ -106,8 +117,25 @@ class PostgresCluster:
             "60",
             "start",
         )
-        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", database)
-        return self.url(database)
+
+    def start_replica(self) -> PostgresCluster:
+        """A streaming replica of this cluster (started with ``replicated=True``), running
+        as a hot standby on a port of its own; :meth:`stop` it as any cluster."""
+        replica = PostgresCluster()
+        if self._as_root:
+            shutil.chown(replica.root, "postgres", "postgres")
+        try:
+            replica._run(
+                "pg_basebackup", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
+                "-D", str(replica.data), "--write-recovery-conf", "--wal-method=stream",
+                "--checkpoint=fast",
+            )  # fmt: skip
+            replica._full_page_writes = True
+            replica._start_server()
+        except BaseException:
+            replica.stop()
+            raise
+        return replica
 
     def url(self, database: str = "obscura") -> str:
         """SQLAlchemy URL of a database in this cluster."""
@@ -125,6 +153,14 @@ class PostgresCluster:
         self._run(
             "pg_ctl", "-D", str(self.data), "-l", log, "-m", "fast", "-w", "-t", "60", "restart"
         )
+
+    def halt(self) -> None:
+        """Stop the server (``pg_ctl stop -m fast``), keeping its files for :meth:`resume`."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "-t", "60", "stop")
+
+    def resume(self) -> None:
+        """Start the server again after :meth:`halt`, with the same settings."""
+        self._start_server()
 
     def stop(self) -> None:
         """Stop the server and delete the cluster's files."""
