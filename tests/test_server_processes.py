@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.support.server import served
 
@@ -56,6 +57,9 @@ def _new_connection_get(url: str, **params: str) -> httpx.Response:
         return client.get(url, params=params)
 
 
+# SQLite: where jobs have no notifications between processes (PostgreSQL's several API
+# processes are tested in tests/tap/test_async_workers.py).
+@pytest.mark.parametrize("demo_url", ["sqlite"], indirect=True)
 def test_requests_use_every_process_and_jobs_hold_across_them(
     demo_url: str, tmp_path: Path
 ) -> None:

@@ -13,6 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.types import UserDefinedType
 from typing_extensions import override
 
@@ -37,6 +39,11 @@ def _concat(parts: list[Any]) -> Expr:
 
 
 def _constant(expr: Any) -> float | None:
+    """The number ``expr`` is, if it is a literal one (negative ones included: ``-90``
+    is a negation of the literal 90)."""
+    if isinstance(expr, UnaryExpression) and expr.operator is operators.neg:
+        inner = _constant(expr.element)
+        return None if inner is None else -inner
     value = expr.value if isinstance(expr, sa.BindParameter) else None
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return float(value)

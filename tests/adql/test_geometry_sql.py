@@ -1,0 +1,31 @@
+"""The SQL of geometry constants on PostgreSQL: a polygon given by numbers becomes one
+spoly constant (evaluated once), negative coordinates included, not text built per row."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+from adql.dialects.geometry import Geometry
+
+
+def _sql(expression: sa.ColumnElement[object]) -> str:
+    compiled = expression.compile(
+        dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}
+    )
+    return str(compiled)
+
+
+def test_a_polygon_of_numbers_is_one_constant_negative_coordinates_included() -> None:
+    vertices = [(sa.literal(120), -sa.literal(90)), (sa.literal(130), -sa.literal(44.5))]
+    vertices.append((sa.literal(125.25), sa.literal(0)))
+    sql = _sql(Geometry("postgresql").polygon(vertices))
+    assert "concat" not in sql
+    assert "'{(120.0d,-90.0d),(130.0d,-44.5d),(125.25d,0.0d)}'" in sql
+
+
+def test_a_polygon_with_a_column_is_built_from_its_parts() -> None:
+    column = sa.column("s_dec", sa.Float)
+    sql = _sql(Geometry("postgresql").polygon([(sa.literal(1), column), (sa.literal(2), -column)]))
+    assert "concat(" in sql
+    assert "s_dec" in sql
