@@ -183,6 +183,30 @@ def _convex(values: tuple[float, ...]) -> _Convex | None:
     return _Convex(vertices, edges, normals)
 
 
+@functools.lru_cache(maxsize=4096)
+def _cap(values: tuple[float, ...]) -> tuple[Vector, float] | None:
+    """A circle (centre, radius in degrees) holding the polygon, or None if the polygon
+    does not fit in one smaller than a hemisphere. Its edges and inside (the smaller side)
+    lie within any such circle holding its vertices."""
+    vertices = _vertices(values)
+    x, y, z = (sum(v[i] for v in vertices) for i in range(3))
+    length = math.sqrt(x * x + y * y + z * z)
+    if length < 1e-12:
+        return None
+    centre = (x / length, y / length, z / length)
+    radius = max(_angle(centre, v) for v in vertices)
+    return (centre, radius) if radius < 89.0 else None
+
+
+def _polygons_far_apart(first: tuple[float, ...], second: tuple[float, ...]) -> bool:
+    """Whether two polygons are too far apart to meet: their circles do not (the cheap
+    test that settles most rows of a table compared with one polygon)."""
+    a, b = _cap(first), _cap(second)
+    if a is None or b is None:
+        return False
+    return _angle(a[0], b[0]) > a[1] + b[1] + 1e-9
+
+
 def _circle_meets_polygon(centre: Vector, radius: float, values: tuple[float, ...]) -> bool:
     """Whether a circle and a polygon (its coordinates) share a point: the centre inside
     the polygon, or an edge within ``radius`` of it.
@@ -263,6 +287,8 @@ def _intersects(first: Shape, second: Shape) -> bool:
     if fk == "CIRCLE" or sk == "CIRCLE":
         (_, cv), (_, pv) = (first, second) if fk == "CIRCLE" else (second, first)
         return _circle_meets_polygon(_vec(cv[0], cv[1]), cv[2], pv)
+    if _polygons_far_apart(fv, sv):
+        return False
     a_vertices, b_vertices = _vertices(fv), _vertices(sv)
     return (
         any(_in_polygon(v, b_vertices) for v in a_vertices)

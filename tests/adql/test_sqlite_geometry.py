@@ -81,3 +81,43 @@ def test_fast_and_general_paths_agree_on_random_shapes() -> None:
             values,
         )
     assert convex > 5_000  # the fast path was taken, not only the general one
+
+
+def _general_polygons(first: tuple[float, ...], second: tuple[float, ...]) -> bool:
+    a, b = geometry._vertices(first), geometry._vertices(second)
+    return (
+        any(geometry._in_polygon(v, b) for v in a)
+        or any(geometry._in_polygon(v, a) for v in b)
+        or any(
+            geometry._arcs_cross(p, q, r, s)
+            for p, q in geometry._edges(a)
+            for r, s in geometry._edges(b)
+        )
+    )
+
+
+def test_polygons_far_apart_are_told_cheaply_and_the_same() -> None:
+    box = (94.5, -25.5, 95.5, -25.5, 95.5, -24.5, 94.5, -24.5)
+    far = (53.0, -28.0, 53.2, -28.0, 53.2, -27.8)
+    assert geometry._polygons_far_apart(box, far)
+    assert not geometry._intersects(("POLYGON", box), ("POLYGON", far))
+    near = (95.4, -24.6, 96.0, -24.6, 96.0, -24.0)  # overlaps the box's corner
+    assert not geometry._polygons_far_apart(box, near)
+    assert geometry._intersects(("POLYGON", box), ("POLYGON", near))
+    rng = random.Random(7)
+    far_apart = meeting = 0
+    for _ in range(5_000):
+        first, second = _random_polygon(rng), _random_polygon(rng)
+        if rng.random() < 0.5:  # often near each other, so both answers occur
+            ra_shift = second[0] - first[0] + rng.gauss(0, 1)
+            dec_shift = second[1] - first[1] + rng.gauss(0, 1)
+            second = tuple(
+                (v - ra_shift) % 360 if i % 2 == 0 else max(-89.0, min(89.0, v - dec_shift))
+                for i, v in enumerate(second)
+            )
+        far_apart += geometry._polygons_far_apart(first, second)
+        fast = geometry._intersects(("POLYGON", first), ("POLYGON", second))
+        assert fast is _general_polygons(first, second), (first, second)
+        meeting += fast
+    assert far_apart > 1_000
+    assert meeting > 300
