@@ -54,17 +54,28 @@ def _new_url(backend: str, request: pytest.FixtureRequest, directory: Path) -> s
     return cluster.create_database(name)
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def demo_url(
+@pytest.fixture(scope="session")
+def demo_urls(
     request: pytest.FixtureRequest,
     tmp_path_factory: pytest.TempPathFactory,
     demo_tables: list[pa.Table],
-) -> str:
+) -> dict[str, str]:
+    """URLs of a database holding the demo data set on each backend, loaded once for the
+    whole session (tests only read their archive rows)."""
+    urls = {}
+    for backend in BACKENDS:
+        url = _new_url(backend, request, tmp_path_factory.mktemp("demo"))
+        engine = create_sync_engine(url)
+        fill_archive(engine, demo_tables, replace=True, progress=False)
+        engine.dispose()
+        urls[backend] = url
+    return urls
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def demo_url(request: pytest.FixtureRequest, demo_urls: dict[str, str]) -> str:
     """URL of a database holding the demo data set, on each backend in turn."""
-    url = _new_url(request.param, request, tmp_path_factory.mktemp("demo"))
-    engine = create_sync_engine(url)
-    fill_archive(engine, demo_tables, replace=True, progress=False)
-    engine.dispose()
+    url: str = demo_urls[request.param]
     return url
 
 

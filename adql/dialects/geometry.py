@@ -63,6 +63,26 @@ def _constant_vertices(
     return vertices
 
 
+def _box_corners(
+    ra: float, dec: float, width: float, height: float
+) -> list[tuple[float, float]] | None:
+    """The corners of a BOX of numbers, as :meth:`Geometry.box` computes them in SQL
+    (None if they are not finite)."""
+    d0 = math.radians(dec)
+    corners = []
+    for sx, sy in ((-1, -1), (1, -1), (1, 1), (-1, 1)):
+        x = math.radians(width) * (sx / 2)
+        y = math.radians(height) * (sy / 2)
+        denom = math.cos(d0) - y * math.sin(d0)
+        corner_ra = ra + math.degrees(math.atan2(x, denom))
+        corner_dec = math.degrees(
+            math.atan2(math.sin(d0) + y * math.cos(d0), math.sqrt(x * x + denom * denom))
+        )
+        corners.append((corner_ra, corner_dec))
+    finite = all(math.isfinite(v) for corner in corners for v in corner)
+    return corners if finite else None
+
+
 class UnsupportedGeometryError(NotImplementedError):
     """A geometry operation the backend cannot do."""
 
@@ -124,6 +144,13 @@ class Geometry:
         """BOX: corners at +-width/2, +-height/2 in the tangent plane at the centre."""
         if not self.pg:
             return sa.func.adql_box(ra, dec, width, height)
+        constants = [_constant(v) for v in (ra, dec, width, height)]
+        if all(c is not None for c in constants):
+            # Corners computed here: the polygon is then one constant, not text built on
+            # every row.
+            numbers = _box_corners(*(c for c in constants if c is not None))
+            if numbers is not None:
+                return self.polygon([(sa.literal(a), sa.literal(d)) for a, d in numbers])
         d0 = sa.func.radians(dec)
         corners = []
         for sx, sy in ((-1, -1), (1, -1), (1, 1), (-1, 1)):

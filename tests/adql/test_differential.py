@@ -6,19 +6,15 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
 import pytest
 import sqlalchemy as sa
 
 from adql import compile_query
 from app.storage.adql import translation_context
-from app.storage.archive import fill_archive
 from app.storage.database import archive_schema, create_sync_engine
 from obscore.catalog import load_catalog
-from tests.support.pgcluster import PostgresCluster
 
 FIELDS = [
     (53.13, -28.1),
@@ -225,21 +221,8 @@ QUERIES = [*_cones(), *_filters(), *_functions(), *_structure()]
 
 
 @pytest.fixture(scope="module")
-def engines(
-    demo_tables: list[pa.Table],
-    pg_cluster: PostgresCluster,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[dict[str, sa.Engine]]:
-    directory: Path = tmp_path_factory.mktemp("differential")
-    urls = {
-        "sqlite": f"sqlite:///{directory}/diff.db",
-        "postgresql": pg_cluster.create_database("differential"),
-    }
-    made = {}
-    for backend, url in urls.items():
-        engine = create_sync_engine(url)
-        fill_archive(engine, demo_tables, replace=True, progress=False)
-        made[backend] = engine
+def engines(demo_urls: dict[str, str]) -> Iterator[dict[str, sa.Engine]]:
+    made = {backend: create_sync_engine(url) for backend, url in demo_urls.items()}
     yield made
     for engine in made.values():
         engine.dispose()

@@ -3,6 +3,8 @@ spoly constant (evaluated once), negative coordinates included, not text built p
 
 from __future__ import annotations
 
+import math
+
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
@@ -29,3 +31,20 @@ def test_a_polygon_with_a_column_is_built_from_its_parts() -> None:
     sql = _sql(Geometry("postgresql").polygon([(sa.literal(1), column), (sa.literal(2), -column)]))
     assert "concat(" in sql
     assert "s_dec" in sql
+
+
+def test_a_box_of_numbers_is_one_constant_with_the_corners_sql_would_give() -> None:
+    numbers = (95.0, -25.0, 1.0, 1.0)
+    sql = _sql(Geometry("postgresql").box(*(sa.literal(v) for v in numbers)))
+    assert "concat" not in sql
+    # The corners in the tangent plane, computed independently: x = +-0.5 degree,
+    # y = +-0.5 degree from (95, -25).
+    d0 = math.radians(-25.0)
+    for sx, sy in ((-1, -1), (1, -1), (1, 1), (-1, 1)):
+        x, y = math.radians(0.5) * sx, math.radians(0.5) * sy
+        ra = 95.0 + math.degrees(math.atan2(x, math.cos(d0) - y * math.sin(d0)))
+        dec = math.degrees(
+            math.asin((math.sin(d0) + y * math.cos(d0)) / math.sqrt(1 + x * x + y * y))
+        )
+        assert f"({ra!r}d," in sql or f"({ra:.10f}"[:12] in sql
+        assert abs(float(sql.split(f"({ra!r}d,")[1].split("d)")[0]) - dec) < 1e-9
