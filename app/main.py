@@ -74,7 +74,7 @@ def prepare_server(config: Config) -> None:
     executing (with one process, the application does both as it starts)."""
     prepare_archive(config)
     url = config.effective_database_url
-    if url.startswith("sqlite") and config.job_runner == "inprocess":
+    if url.startswith("sqlite"):  # (the task queue runner needs PostgreSQL)
         engine = create_sync_engine(url)
         try:
             recover_after_restart(JobStore(engine))

@@ -84,16 +84,11 @@ def _published(engine: sa.Engine, schema: ArchiveSchema) -> tuple[ArchiveCatalog
     return catalog_from_rows(rows["tables"], rows["columns"]), TableDocuments(rows)
 
 
-@contextlib.asynccontextmanager
-async def open_resources(
-    config: Config, *, role: Literal["api", "worker"], recover: bool = True
-) -> AsyncIterator[Resources]:
-    """The process's resources, released on exit. ``recover=False`` when the embedded
-    server's jobs left executing were already ended by the parent of several processes
-    (see :func:`app.main.create_process_app`)."""
-    url = config.effective_database_url
-    # LIFO: the most recent connections are reused (warm caches), the rest stay idle.
-    engine = create_sync_engine(
+def _server_engine(url: str) -> sa.Engine:
+    """An engine of the server's: connections checked before use (a restarted database
+    costs no request), LIFO so the most recent connections are reused (warm caches) and
+    the rest stay idle."""
+    return create_sync_engine(
         url,
         cache_mib=SERVER_CACHE_MIB,
         pool_pre_ping=True,
@@ -101,17 +96,18 @@ async def open_resources(
         pool_size=10,
         max_overflow=20,
     )
-    read_engines = tuple(
-        create_sync_engine(
-            replica,
-            cache_mib=SERVER_CACHE_MIB,
-            pool_pre_ping=True,
-            pool_use_lifo=True,
-            pool_size=10,
-            max_overflow=20,
-        )
-        for replica in (config.database_read_urls if role == "api" else [])
-    )
+
+
+@contextlib.asynccontextmanager
+async def open_resources(
+    config: Config, *, role: Literal["api", "worker"], recover: bool = True
+) -> AsyncIterator[Resources]:
+    """The process's resources, released on exit. ``recover=False`` when the embedded
+    server's jobs left executing were already ended by the parent of several processes
+    (see :func:`app.main.create_process_app`)."""
+    engine = _server_engine(config.effective_database_url)
+    replicas = config.database_read_urls if role == "api" else []
+    read_engines = tuple(_server_engine(replica) for replica in replicas)
     try:
         await asyncio.to_thread(upgrade_database, engine)
         schema = await asyncio.to_thread(archive_schema, engine)

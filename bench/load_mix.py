@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 from common import machine, percentile, revision
 
 from tests.support.demo_archive import demo_archive
-from tests.support.server import ServerProcess
+from tests.support.server import ServerProcess, children, cpu_seconds, status_kib
 
 KINDS = ("cone", "region", "sia")
 
@@ -73,27 +73,17 @@ def request(client: httpx.Client, kind: str, ra: float, dec: float, radius: floa
 
 def _tree(pid: int) -> list[int]:
     """The process and its descendants (the server processes of ``obscura serve``)."""
-    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    return [pid, *(p for child in children for p in _tree(int(child)))]
+    return [pid, *(member for child in children(pid) for member in _tree(child))]
 
 
 def _cpu_seconds(pid: int) -> float:
     """User plus system CPU time of a process and its descendants so far."""
-    total = 0
-    for member in _tree(pid):
-        fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
+    return sum(cpu_seconds(member) for member in _tree(pid))
 
 
 def _memory_kib(pid: int, field: str) -> int:
     """A /proc status field (VmRSS, VmHWM) summed over the process and its descendants."""
-    total = 0
-    for member in _tree(pid):
-        for line in Path(f"/proc/{member}/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                total += int(line.split()[1])
-    return total
+    return sum(status_kib(member, field) for member in _tree(pid))
 
 
 def main() -> int:

@@ -6,14 +6,13 @@ them: a job is waited on, aborted and read through whichever process a request r
 from __future__ import annotations
 
 import concurrent.futures
-import os
 import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.support.server import served
+from tests.support.server import children, cpu_seconds, served
 
 SLOW = (
     "SELECT COUNT(*) FROM ivoa.ObsCore AS a, ivoa.ObsCore AS b "
@@ -26,16 +25,6 @@ CONE = (
 )
 
 
-def _children(pid: int) -> list[int]:
-    text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
-    return [int(child) for child in text.split()]
-
-
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def _server_processes(parent: int, count: int) -> list[int]:
     """The processes answering requests: the parent's children started by
     multiprocessing's spawn (not its resource tracker)."""
@@ -43,7 +32,7 @@ def _server_processes(parent: int, count: int) -> list[int]:
     while True:
         found = [
             pid
-            for pid in _children(parent)
+            for pid in children(parent)
             if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
         ]
         if len(found) >= count or time.monotonic() > deadline:
@@ -69,7 +58,7 @@ def test_requests_use_every_process_and_jobs_hold_across_them(
         assert len(processes) == 2, processes
 
         # Concurrent queries are answered by both processes: each spends CPU on them.
-        before = {pid: _cpu_seconds(pid) for pid in processes}
+        before = {pid: cpu_seconds(pid) for pid in processes}
 
         def cone(_: int) -> int:
             with httpx.Client(timeout=120) as client:
@@ -78,7 +67,7 @@ def test_requests_use_every_process_and_jobs_hold_across_them(
 
         with concurrent.futures.ThreadPoolExecutor(8) as pool:
             assert set(pool.map(cone, range(16))) == {200}
-        used = {pid: _cpu_seconds(pid) - before[pid] for pid in processes}
+        used = {pid: cpu_seconds(pid) - before[pid] for pid in processes}
         assert all(seconds > 0.2 for seconds in used.values()), used
 
         # A job runs in one process; it is aborted through requests that reach either,
@@ -97,9 +86,9 @@ def test_requests_use_every_process_and_jobs_hold_across_them(
         for _ in range(4):
             assert _new_connection_get(f"{slow_url}/phase").text == "ABORTED"
         time.sleep(1.5)  # a running job's phase is checked every second
-        before = {pid: _cpu_seconds(pid) for pid in processes}
+        before = {pid: cpu_seconds(pid) for pid in processes}
         time.sleep(1.5)
-        idle = {pid: _cpu_seconds(pid) - before[pid] for pid in processes}
+        idle = {pid: cpu_seconds(pid) - before[pid] for pid in processes}
         assert all(seconds < 0.4 for seconds in idle.values()), idle
 
         # WAIT returns as soon as the job ends, whichever process runs it or is asked.

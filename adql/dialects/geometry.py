@@ -7,6 +7,7 @@ Predicates come out boolean (``<@``, ``&&``), so ``CONTAINS(...) = 1`` can use i
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Sequence
 from decimal import Decimal
@@ -17,6 +18,8 @@ from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.types import UserDefinedType
 from typing_extensions import override
+
+from adql.dialects.sqlite_functions import box_corners
 
 __all__ = ["Geometry", "UnsupportedGeometryError"]
 
@@ -61,26 +64,6 @@ def _constant_vertices(
             return None
         vertices.append((a, d))
     return vertices
-
-
-def _box_corners(
-    ra: float, dec: float, width: float, height: float
-) -> list[tuple[float, float]] | None:
-    """The corners of a BOX of numbers, as :meth:`Geometry.box` computes them in SQL
-    (None if they are not finite)."""
-    d0 = math.radians(dec)
-    corners = []
-    for sx, sy in ((-1, -1), (1, -1), (1, 1), (-1, 1)):
-        x = math.radians(width) * (sx / 2)
-        y = math.radians(height) * (sy / 2)
-        denom = math.cos(d0) - y * math.sin(d0)
-        corner_ra = ra + math.degrees(math.atan2(x, denom))
-        corner_dec = math.degrees(
-            math.atan2(math.sin(d0) + y * math.cos(d0), math.sqrt(x * x + denom * denom))
-        )
-        corners.append((corner_ra, corner_dec))
-    finite = all(math.isfinite(v) for corner in corners for v in corner)
-    return corners if finite else None
 
 
 class UnsupportedGeometryError(NotImplementedError):
@@ -145,12 +128,14 @@ class Geometry:
         if not self.pg:
             return sa.func.adql_box(ra, dec, width, height)
         constants = [_constant(v) for v in (ra, dec, width, height)]
-        if all(c is not None for c in constants):
+        numbers = [c for c in constants if c is not None]
+        if len(numbers) == 4:
             # Corners computed here: the polygon is then one constant, not text built on
             # every row.
-            numbers = _box_corners(*(c for c in constants if c is not None))
-            if numbers is not None:
-                return self.polygon([(sa.literal(a), sa.literal(d)) for a, d in numbers])
+            with contextlib.suppress(ValueError, OverflowError):
+                fixed = box_corners(*numbers)
+                if all(math.isfinite(v) for corner in fixed for v in corner):
+                    return self.polygon([(sa.literal(a), sa.literal(d)) for a, d in fixed])
         d0 = sa.func.radians(dec)
         corners = []
         for sx, sy in ((-1, -1), (1, -1), (1, 1), (-1, 1)):

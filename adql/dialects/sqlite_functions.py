@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, NamedTuple, Protocol
 
-__all__ = ["last_function_error", "register_adql_functions"]
+__all__ = ["box_corners", "last_function_error", "register_adql_functions"]
 
 Vector = tuple[float, float, float]
 
@@ -349,13 +349,15 @@ def _polygon(*args: Any) -> str:
     return "POLYGON " + " ".join(repr(c) for c in coords)
 
 
-def _box(*args: Any) -> str:
-    if len(args) == 3:
-        _, values = _parse(args[0])
-        ra, dec, width, height = values[0], values[1], float(args[1]), float(args[2])
-    else:
-        ra, dec, width, height = (float(a) for a in args)
-    # Corners at +-width/2, +-height/2 in the tangent plane at the centre (gnomonic).
+def box_corners(ra: float, dec: float, width: float, height: float) -> list[tuple[float, float]]:
+    """The corners of ADQL's BOX (degrees): at +-width/2, +-height/2 in the tangent plane
+    at the centre (gnomonic), in order around it.
+
+    Raises
+    ------
+    ValueError, OverflowError
+        For values that are not finite.
+    """
     a0, d0 = math.radians(ra), math.radians(dec)
     corners = []
     for sx, sy in ((-1, -1), (1, -1), (1, 1), (-1, 1)):
@@ -363,8 +365,20 @@ def _box(*args: Any) -> str:
         denom = math.cos(d0) - y * math.sin(d0)
         corner_ra = math.degrees(a0 + math.atan2(x, denom)) % 360.0
         corner_dec = math.degrees(math.atan2(math.sin(d0) + y * math.cos(d0), math.hypot(x, denom)))
-        corners.append(f"{corner_ra!r} {corner_dec!r}")
-    return "POLYGON " + " ".join(corners)
+        corners.append((corner_ra, corner_dec))
+    return corners
+
+
+def _box(*args: Any) -> str:
+    if len(args) == 3:
+        _, values = _parse(args[0])
+        ra, dec, width, height = values[0], values[1], float(args[1]), float(args[2])
+    else:
+        ra, dec, width, height = (float(a) for a in args)
+    corners = box_corners(ra, dec, width, height)
+    return "POLYGON " + " ".join(
+        f"{corner_ra!r} {corner_dec!r}" for corner_ra, corner_dec in corners
+    )
 
 
 def _round(x: float, digits: int = 0) -> float:

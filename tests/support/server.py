@@ -15,7 +15,16 @@ from pathlib import Path
 
 import httpx
 
-__all__ = ["ServerProcess", "WorkerProcess", "free_port", "obscura_environment", "served"]
+__all__ = [
+    "ServerProcess",
+    "WorkerProcess",
+    "children",
+    "cpu_seconds",
+    "free_port",
+    "obscura_environment",
+    "served",
+    "status_kib",
+]
 
 
 def free_port() -> int:
@@ -26,11 +35,23 @@ def free_port() -> int:
         return port
 
 
-def _rss_kib(pid: int, field: str) -> int:
+def status_kib(pid: int, field: str) -> int:
+    """A memory field of a process's /proc status (VmRSS, VmHWM), in KiB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(field + ":"):
             return int(line.split()[1])
     raise RuntimeError(f"no {field} for process {pid}")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children(pid: int) -> list[int]:
+    """A process's child processes (the processes of a several-process server)."""
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
 
 def obscura_environment(
@@ -132,7 +153,7 @@ class ServerProcess:
 
     def resident_kib(self) -> int:
         """The server's resident memory now."""
-        return _rss_kib(self.process.pid, "VmRSS")
+        return status_kib(self.process.pid, "VmRSS")
 
     def stop(self) -> str:
         """Stop the server; returns its output."""
