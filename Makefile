@@ -18,9 +18,10 @@ $(STAMP): pyproject.toml requirements.lock requirements-dev.lock
 run: $(STAMP)
 	$(BIN)/obscura serve
 
-## Lint, type-check and run the whole suite on SQLite and on PostgreSQL + pgSphere.
+## Lint, type-check and run the whole suite on SQLite and on PostgreSQL + pgSphere,
+## one test process per core (a file's tests stay in one process, with its fixtures).
 test: $(STAMP) system-deps lint typecheck
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

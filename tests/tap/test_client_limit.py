@@ -24,7 +24,7 @@ QUICK = "SELECT TOP 3 obs_id FROM ivoa.ObsCore ORDER BY obs_id"
 @pytest.fixture
 def server(demo_url: str, tmp_path: Path) -> Iterator[ServerProcess]:
     # demo_url is narrowed to SQLite below: the limit is the web layer's, not the database's.
-    env = {"OBSCURA_CLIENT_CONCURRENCY": "2", "OBSCURA_SYNC_TIMEOUT": "3"}
+    env = {"OBSCURA_CLIENT_CONCURRENCY": "2", "OBSCURA_SYNC_TIMEOUT": "6"}
     process = ServerProcess(demo_url, tmp_path, env=env)
     yield process
     output = process.stop()
@@ -49,7 +49,9 @@ def test_a_client_beyond_its_limit_is_refused_and_others_are_served(
         time.sleep(1)
         other, took = _sync(server, QUICK, "other")
         assert other.status_code == 200
-        assert took < 1
+        # Served beside the hog's two queries, not after them (they hold their slots
+        # for 6 s, 5 s more from here); slower than alone, as they share the CPU.
+        assert took < 3
         sia = httpx.get(
             f"{server.url}/api/sia/dp1/query",
             params={"MAXREC": "1"},
@@ -61,7 +63,7 @@ def test_a_client_beyond_its_limit_is_refused_and_others_are_served(
     assert sia.status_code == 429  # image searches count too
     for answer, took in answers:
         if answer.status_code == 429:
-            assert took < 1  # refused at once, not after waiting
+            assert took < 2  # refused at once, not after the 6 s of a slot
             assert answer.headers["retry-after"] == "5"
             assert "2 queries, searches or cutouts running at once" in answer.text
     again, _ = _sync(server, QUICK, "hog")  # every slot came back, failed ones too
