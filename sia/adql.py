@@ -7,10 +7,13 @@ matches (SQL comparisons with NULL are not true); an unbounded side of an interv
 requires the column to be set. ID is compared with ``LOWER``.
 
 POS RANGE, which ADQL lacks: over all longitudes it is a band of latitudes, tested
-exactly against two caps around the poles. Otherwise it becomes the polygons of
-:func:`sia.ranges.range_polygons`, behind the band test, a cheap exact "centre of the
-footprint in the box and in the footprint" test, and a circle around each piece. Pieces
-(and values) are ORed as a balanced tree, so the tree stays shallow however many.
+exactly against two caps around the poles. Otherwise the rows are found by a UNION ALL of
+searches, each using an index (:func:`_range_rows`): footprints whose centre lies in the
+RANGE and in the footprint, and footprints meeting a thin strip along one of the RANGE's
+edges (:func:`sia.ranges.edge_strips`). Only footprints near an edge are compared with
+polygons in full, so a RANGE costs in proportion to the rows it finds and to its edges,
+not to its area. Values and searches are combined as balanced trees, so the tree stays
+shallow however many.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from adql import ast
 from adql.format import format_expression, format_query
 from sia.parameters import Kind
 from sia.query import Constraint, SiaQuery, Value
-from sia.ranges import bounding_cap, range_polygons
+from sia.ranges import bounding_cap, edge_strips, range_polygons
 from sia.values import Circle, Interval, Polygon, Range, Shape
 
 __all__ = ["range_polygons", "to_adql", "to_query_tree", "where_clause"]
@@ -135,18 +138,54 @@ def _shape(column: str, shape: Shape) -> ast.Expression:
         return _intersects(column, _polygon(shape.vertices))
     if shape.lon1 is None or shape.lon2 is None or (shape.lon2 - shape.lon1) % 360.0 == 0:
         return _band(column, shape.lat1, shape.lat2)
-    polygons = range_polygons(shape)
-    assert polygons is not None  # only the whole sky has none, and it is a band
-    # The band first (cheap, indexed). Then a footprint whose centre lies in the RANGE
-    # (and in the footprint) is in: a cheap, exact test settling most rows. The others
-    # are tested against each piece, behind a test against the circle around it, so only
-    # the pieces near a footprint are tested in full (polygon tests are the costly part).
-    pieces = _any([_guarded(column, p) for p in polygons])
-    centre = _centre_inside(column, shape)
-    return ast.And(_band(column, shape.lat1, shape.lat2), ast.Or(centre, pieces))
+    return _range_rows(column, shape)
 
 
-def _centre_inside(column: str, shape: Range) -> ast.Expression:
+def _range_rows(column: str, shape: Range) -> ast.Expression:
+    """``obs_publisher_did IN (...)``, a UNION ALL of searches each using an index:
+
+    * footprints whose centre lies in the RANGE (a search of the centres): in if the
+      centre lies in the footprint (cheap and exact); else (a footprint that does not hold
+      its centre, rare) tested against the polygons covering the RANGE;
+    * footprints whose centre lies outside, meeting a strip along one of the RANGE's
+      edges (:func:`sia.ranges.edge_strips`): each strip searched in the spatial index.
+
+    A footprint meets the RANGE if it crosses an edge, lies inside, or holds the RANGE
+    (then it also crosses the edges' strips); one lying inside whose centre lies outside
+    the RANGE is not found: its centre is outside its own footprint too. Every footprint
+    is tested in full against only the few pieces near it, however large the RANGE.
+    """
+    pieces = _any([_guarded(column, p) for p in range_polygons(shape) or []])
+    point = _call("POINT", ast.String("ICRS"), _column("s_ra"), _column("s_dec"))
+    holds_centre = _is(_call("CONTAINS", point, _column(column)), 1)
+    # Each search has nodes of its own: the binder tells columns apart by their node.
+    searches = [_all([_centre_in_range(shape), ast.Or(holds_centre, pieces)])]
+    searches += [
+        _all([ast.Not(_centre_in_range(shape)), _intersects(column, _polygon(strip))])
+        for strip in edge_strips(shape)
+    ]
+    return ast.InSubquery(_column(_ROW_KEY), ast.Query(_union_all(searches)))
+
+
+_ROW_KEY = "obs_publisher_did"
+"""The unique, indexed column by which the RANGE's searches name their rows."""
+
+
+def _union_all(conditions: Sequence[ast.Expression]) -> ast.QueryBody:
+    """The rows' keys meeting any of the conditions, as a balanced UNION ALL (shallow
+    however many; the IN removes duplicates)."""
+    if len(conditions) == 1:
+        table = ast.TableName(tuple(ast.Identifier(part) for part in TABLE))
+        key = ast.DerivedColumn(_column(_ROW_KEY))
+        return ast.Select((key,), (table,), where=conditions[0])
+    middle = len(conditions) // 2
+    right = _union_all(conditions[middle:])
+    if isinstance(right, ast.SetOperation):
+        right = ast.Query(right)  # parenthesised, as the parser reads it back
+    return ast.SetOperation("UNION", _union_all(conditions[:middle]), right, all=True)
+
+
+def _centre_in_range(shape: Range) -> ast.Expression:
     assert shape.lon1 is not None
     assert shape.lon2 is not None
     west, east = _number(shape.lon1), _number(shape.lon2)
@@ -159,9 +198,7 @@ def _centre_inside(column: str, shape: Range) -> ast.Expression:
             ast.Comparison("<=", _column("s_ra"), east),
         )
     latitude = ast.Between(_column("s_dec"), _number(shape.lat1), _number(shape.lat2))
-    point = _call("POINT", ast.String("ICRS"), _column("s_ra"), _column("s_dec"))
-    inside = _is(_call("CONTAINS", point, _column(column)), 1)
-    return _all([longitude, latitude, inside])
+    return ast.And(longitude, latitude)
 
 
 def _guarded(column: str, vertices: list[tuple[float, float]]) -> ast.Expression:

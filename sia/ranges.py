@@ -1,4 +1,5 @@
-"""A POS RANGE on the sphere: the polygons that cover it, and a circle around each.
+"""A POS RANGE on the sphere: the polygons that cover it, a circle around each, and the
+thin strips that hold its edges (:func:`edge_strips`).
 
 Polygons are at most 10 degrees wide. Their edges along meridians are great circles
 already; along parallels they are followed by vertices one degree apart. The
@@ -16,7 +17,7 @@ import math
 
 from sia.values import Range
 
-__all__ = ["bounding_cap", "range_polygons"]
+__all__ = ["bounding_cap", "edge_strips", "range_polygons"]
 
 _STEP = 1.0
 """Largest gap (degrees of longitude) between vertices along a parallel."""
@@ -76,6 +77,43 @@ def range_polygons(shape: Range) -> list[list[tuple[float, float]]] | None:
         for a, b in itertools.pairwise(edges)
         for south, north in _latitude_bands(shape.lat1, shape.lat2)
     ]
+
+
+_STRIP_WIDTH = 1.0 / 3600.0
+"""Degrees an edge strip reaches either side of the RANGE's edge."""
+_STRIP_LENGTH = 2.0
+"""Longest strip along a parallel (degrees of longitude): short strips keep each strip's
+box in the spatial index small, so few footprints are tested against it in full."""
+_MERIDIAN_STRIP_LENGTH = 5.0
+"""Longest strip along a meridian (degrees of latitude): longer, as each strip is a branch
+of the query (planned and searched once) and meridians span up to 180 degrees."""
+
+
+def _spans(start: float, end: float, length: float) -> list[tuple[float, float]]:
+    count = max(1, math.ceil((end - start) / length))
+    return list(itertools.pairwise(start + (end - start) * i / count for i in range(count + 1)))
+
+
+def edge_strips(shape: Range) -> list[list[tuple[float, float]]]:
+    """Thin polygons whose union holds the edges of a RANGE of limited longitudes (its two
+    meridians and the parallels that are not poles), reaching at most about 5 arcseconds
+    beyond them: a footprint meets the RANGE's edges only if it meets a strip."""
+    assert shape.lon1 is not None
+    assert shape.lon2 is not None
+    west = shape.lon1
+    east = west + ((shape.lon2 - shape.lon1) % 360.0 or 360.0)
+    south = max(-90.0, shape.lat1 - _STRIP_WIDTH)
+    north = min(90.0, shape.lat2 + _STRIP_WIDTH)
+    strips = [
+        _piece(lon - _STRIP_WIDTH, lon + _STRIP_WIDTH, low, high)
+        for lon in (west, east)
+        for low, high in _spans(south, north, _MERIDIAN_STRIP_LENGTH)
+    ]
+    for lat in (shape.lat1, shape.lat2):
+        if abs(lat) < 90.0:
+            low, high = max(-90.0, lat - _STRIP_WIDTH), min(90.0, lat + _STRIP_WIDTH)
+            strips += [_piece(a, b, low, high) for a, b in _spans(west, east, _STRIP_LENGTH)]
+    return strips
 
 
 def bounding_cap(vertices: list[tuple[float, float]]) -> tuple[float, float, float] | None:

@@ -716,6 +716,63 @@ async def test_small_archive_antipode_is_not_found(small_client: httpx.AsyncClie
         assert await _found(small_client, ("POS", pos)) == set(), pos
 
 
+EDGE_ROWS: dict[str, tuple[float, float, str]] = {
+    # name: s_ra, s_dec, s_region; around RANGE 39 41 19 21 (footprints as _square)
+    "in": (40.0, 20.0, _square(40.0, 20.0, 0.1)),
+    "east_reach": (41.15, 20.0, _square(41.15, 20.0, 0.2)),  # centre out, reaches 0.05 in
+    "east_short": (41.15, 20.5, _square(41.15, 20.5, 0.1)),  # 0.05 short of the edge
+    "north_reach": (40.0, 21.15, _square(40.0, 21.15, 0.2)),
+    "south_short": (40.0, 18.85, _square(40.0, 18.85, 0.1)),
+    "holding": (40.0, 20.0, _square(40.0, 20.0, 3.0)),  # holds the whole RANGE
+    "hollow": (40.0, 20.0, _square(40.5, 20.5, 0.1)),  # its centre is not in it
+    "hollow_out": (40.0, 20.0, _square(43.0, 20.0, 0.1)),  # ... and it lies outside
+}
+
+
+@pytest.fixture
+async def edge_client(
+    empty_url: str, demo: pa.Table, tmp_path: Path
+) -> Any:  # an async generator of httpx.AsyncClient
+    template = demo.slice(0, 1).to_pylist()[0]
+    rows = [
+        dict(template, s_ra=ra, s_dec=dec, s_region=region, obs_publisher_did=name, obs_id=name)
+        for name, (ra, dec, region) in EDGE_ROWS.items()
+    ]
+    async with _archive_client(
+        empty_url, pa.Table.from_pylist(rows, schema=demo.schema), tmp_path
+    ) as client:
+        yield client
+
+
+async def test_range_finds_footprints_by_their_edges_and_centres(
+    edge_client: httpx.AsyncClient,
+) -> None:
+    # Reaching over an edge from outside, holding the RANGE, or lying inside it while
+    # its own centre is not in it: each is found by a different search.
+    assert await _found(edge_client, ("POS", "RANGE 39 41 19 21")) == {
+        "in",
+        "east_reach",
+        "north_reach",
+        "holding",
+        "hollow",
+    }
+    # A RANGE inside "holding" (and crossing "hollow"), holding neither's centre.
+    assert await _found(edge_client, ("POS", "RANGE 40.5 40.6 20.5 20.6")) == {
+        "holding",
+        "hollow",
+    }
+    assert await _found(edge_client, ("POS", "RANGE 350 10 19 21")) == set()
+    # All longitudes but 39..41: what reaches beyond RA 41, or holds that gap. The one
+    # footprint not found although it meets the RANGE: "hollow_out" lies inside it, but
+    # its centre lies outside both the RANGE and the footprint itself (documented in
+    # sia.adql._range_rows; ObsCore's s_ra and s_dec are the footprint's centre).
+    assert await _found(edge_client, ("POS", "RANGE 41 39 19 21")) == {
+        "east_reach",
+        "east_short",
+        "holding",
+    }
+
+
 MIXED_TYPES = {
     "an-image": "image",
     "a-cube": "cube",

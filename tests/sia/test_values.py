@@ -15,6 +15,7 @@ from sia.adql import range_polygons
 from sia.errors import SiaParameterError
 from sia.parameters import POL_STATES, SIA_PARAMETERS
 from sia.query import parse_query
+from sia.ranges import edge_strips
 from sia.values import (
     Circle,
     Interval,
@@ -375,11 +376,13 @@ def _covered(
     inside = np.zeros(len(points), dtype=bool)
     for polygon in polygons:
         vertices = radec_to_xyz(*np.array(polygon, dtype=np.float64).T)
-        # The mean of the vertices is inside these polygons (less than a hemisphere).
+        # The orientation: the sign of the polygon's area seen from the mean of its
+        # vertices (which may lie outside a thin, curved strip; these polygons are less
+        # than a hemisphere).
         centre = vertices.mean(axis=0)
-        orientation = np.sign(_winding(vertices, (centre / np.linalg.norm(centre))[None]))
-        assert orientation[0] != 0
-        inside |= _winding(vertices, points) * orientation[0] > math.pi
+        area = np.cross(vertices, np.roll(vertices, -1, axis=0)).sum(axis=0) @ centre
+        assert area != 0
+        inside |= _winding(vertices, points) * np.sign(area) > math.pi
     return inside
 
 
@@ -488,3 +491,48 @@ def test_range_polygons_cover_the_box_and_stray_under_five_arcseconds_beyond(
         outside = _covered(polygons, lons, np.full(lons.shape, lat + outward * 4.5 * arcsec))
         assert inside.all(), (lat, inside)
         assert not outside.any(), (lat, outside)
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        Range(10.0, 50.0, -30.0, 20.0),
+        Range(350.0, 20.0, -10.0, 10.0),  # crosses RA 0
+        Range(30.0, 100.0, 60.0, 90.0),  # touches the north pole
+        Range(200.0, 250.0, -90.0, -80.0),  # touches the south pole
+        Range(120.0, 130.0, -90.0, 90.0),  # pole to pole
+        Range(10.0, 5.0, -20.0, 20.0),  # all but 5 degrees of longitude
+        Range(52.0, 54.5, -29.0, -27.0),  # small
+    ],
+)
+def test_edge_strips_hold_the_edges_and_nothing_far_from_them(shape: Range) -> None:
+    strips = edge_strips(shape)
+    assert shape.lon1 is not None
+    assert shape.lon2 is not None
+    west, width = shape.lon1, (shape.lon2 - shape.lon1) % 360.0
+    south, north = max(shape.lat1, -89.999), min(shape.lat2, 89.999)
+    lats = np.linspace(south, north, 997)
+    lons = west + np.linspace(0.0, width, 997)
+    edges = [
+        (np.full_like(lats, west), lats),
+        (np.full_like(lats, west + width), lats),
+        *[(lons, np.full_like(lons, lat)) for lat in (shape.lat1, shape.lat2) if abs(lat) < 90],
+    ]
+    for ra, dec in edges:
+        assert _covered(strips, ra % 360.0, dec).all(), "a point on an edge is not covered"
+    # 0.01 degree (36 arcseconds) away from every edge, inside and outside: not covered.
+    away = 0.01
+    inner = [
+        (np.full_like(lats[1:-1], west + away / math.cos(math.radians(60))), lats[1:-1]),
+        (lons[1:-1], np.full_like(lons[1:-1], (south + north) / 2)),
+    ]
+    for ra, dec in inner:
+        inside = (dec > shape.lat1 + away) & (dec < shape.lat2 - away) & (np.abs(dec) < 60)
+        assert not _covered(strips, ra[inside] % 360.0, dec[inside]).any()
+    outside = [
+        (lons, np.full_like(lons, shape.lat1 - away)),
+        (lons, np.full_like(lons, shape.lat2 + away)),
+    ]
+    for ra, dec in outside:
+        keep = np.abs(dec) < 89.9
+        assert not _covered(strips, ra[keep] % 360.0, dec[keep]).any()

@@ -44,20 +44,25 @@ def _sync(server: ServerProcess, query: str, user: str | None) -> tuple[httpx.Re
 def test_a_client_beyond_its_limit_is_refused_and_others_are_served(
     server: ServerProcess,
 ) -> None:
+    finished: list[float] = []
     with ThreadPoolExecutor(8) as pool:
         flood = [pool.submit(_sync, server, SLOW, "hog") for _ in range(6)]
+        for future in flood:
+            future.add_done_callback(lambda _: finished.append(time.monotonic()))
         time.sleep(1)
-        other, took = _sync(server, QUICK, "other")
+        other, _ = _sync(server, QUICK, "other")
+        other_finished = time.monotonic()
         assert other.status_code == 200
-        # Served beside the hog's two queries, not after them (they hold their slots
-        # for 6 s, 5 s more from here); slower than alone, as they share the CPU.
-        assert took < 3
+        # Served beside the hog's two queries, not after them: before either ends (they
+        # hold their slots for 6 s, to the time limit), however slowly a loaded machine
+        # answers both.
         sia = httpx.get(
             f"{server.url}/api/sia/dp1/query",
             params={"MAXREC": "1"},
             headers={"X-Auth-Request-User": "hog"},
         )
         answers = [future.result() for future in flood]
+    assert other_finished < sorted(finished)[4]  # before the first that ran (4 were refused)
     statuses = sorted(answer.status_code for answer, _ in answers)
     assert statuses == [400, 400, 429, 429, 429, 429]  # two ran into the time limit
     assert sia.status_code == 429  # image searches count too
