@@ -207,6 +207,35 @@ def _polygons_far_apart(first: tuple[float, ...], second: tuple[float, ...]) -> 
     return _angle(a[0], b[0]) > a[1] + b[1] + 1e-9
 
 
+_ON_EDGE = 1e-12
+"""A vertex this close to a great circle (its sine; 0.2 microarcseconds) is on it:
+polygons sharing a point meet, whatever the rounding."""
+
+
+def _convex_polygons_meet(first: _Convex, second: _Convex) -> bool:
+    """Whether two convex polygons lying in one open hemisphere share a point: unless the
+    great circle of an edge of one has every vertex of the other strictly outside it.
+
+    This is the separating-axis test: seen in the gnomonic projection around that
+    hemisphere's pole, great circles are lines and both polygons convex, and two disjoint
+    convex polygons are parted by the line through an edge of one of them. At most
+    ``n * m`` dot products, where the general path computes winding numbers and crossings.
+    """
+    pairs = ((first.normals, second.vertices), (second.normals, first.vertices))
+    for normals, vertices in pairs:
+        for nx, ny, nz in normals:
+            if all(nx * x + ny * y + nz * z < -_ON_EDGE for x, y, z in vertices):
+                return False
+    return True
+
+
+def _in_one_hemisphere(first: tuple[float, ...], second: tuple[float, ...]) -> bool:
+    """Whether the circles holding the two polygons fit in one circle under 90 degrees
+    (its radius is half the sum of theirs and of their centres' distance)."""
+    a, b = _cap(first), _cap(second)
+    return a is not None and b is not None and a[1] + b[1] + _angle(a[0], b[0]) < 179.0
+
+
 def _circle_meets_polygon(centre: Vector, radius: float, values: tuple[float, ...]) -> bool:
     """Whether a circle and a polygon (its coordinates) share a point: the centre inside
     the polygon, or an edge within ``radius`` of it.
@@ -289,6 +318,10 @@ def _intersects(first: Shape, second: Shape) -> bool:
         return _circle_meets_polygon(_vec(cv[0], cv[1]), cv[2], pv)
     if _polygons_far_apart(fv, sv):
         return False
+    if _in_one_hemisphere(fv, sv):
+        first_convex, second_convex = _convex(fv), _convex(sv)
+        if first_convex is not None and second_convex is not None:
+            return _convex_polygons_meet(first_convex, second_convex)
     a_vertices, b_vertices = _vertices(fv), _vertices(sv)
     return (
         any(_in_polygon(v, b_vertices) for v in a_vertices)

@@ -121,3 +121,58 @@ def test_polygons_far_apart_are_told_cheaply_and_the_same() -> None:
         meeting += fast
     assert far_apart > 1_000
     assert meeting > 300
+
+
+def _strip(ra: float, dec_low: float, dec_high: float, half: float = 1 / 3600) -> tuple[float, ...]:
+    return (ra - half, dec_low, ra + half, dec_low, ra + half, dec_high, ra - half, dec_high)
+
+
+@pytest.mark.parametrize("square", [SQUARE, CLOCKWISE], ids=["anticlockwise", "clockwise"])
+@pytest.mark.parametrize(
+    ("other", "meets"),
+    [
+        (_strip(0.5, -1.0, 1.0), True),  # along the edge RA=0.5, crossing both parallels
+        (_strip(0.51, -1.0, 1.0), False),  # 0.01 degree east of it
+        (_strip(0.0, -0.1, 0.1), True),  # wholly inside the square
+        (_strip(0.49, 0.6, 1.0), False),  # beyond the corner (0.5, 0.5), to the north
+        ((-2.0, -2.0, 2.0, -2.0, 2.0, 2.0, -2.0, 2.0), True),  # holds the square
+        ((0.49, 0.49, 1.0, 0.5, 1.0, 1.0), True),  # over the corner (0.5, 0.5)
+    ],
+)
+def test_convex_polygons_meet_by_separating_edges(
+    square: tuple[float, ...], other: tuple[float, ...], meets: bool
+) -> None:
+    first, second = geometry._convex(square), geometry._convex(other)
+    assert first is not None
+    assert second is not None
+    assert geometry._convex_polygons_meet(first, second) is meets
+    assert geometry._convex_polygons_meet(second, first) is meets
+    assert _general_polygons(square, other) is meets
+
+
+def test_convex_polygons_sharing_a_corner_meet() -> None:
+    # Boundaries count (ADQL's INTERSECTS); the general path leaves this tie to rounding.
+    first, second = geometry._convex(SQUARE), geometry._convex((0.5, 0.5, 1.0, 0.5, 1.0, 1.0))
+    assert first is not None
+    assert second is not None
+    assert geometry._convex_polygons_meet(first, second)
+
+
+def test_convex_pairs_agree_with_the_general_path() -> None:
+    rng = random.Random(20261207)
+    convex_pairs = meeting = 0
+    for _ in range(5_000):
+        first, second = _random_polygon(rng), _random_polygon(rng)
+        # Near each other: both answers occur.
+        ra_shift = second[0] - first[0] + rng.gauss(0, 0.5)
+        dec_shift = second[1] - first[1] + rng.gauss(0, 0.5)
+        second = tuple(
+            (v - ra_shift) % 360 if i % 2 == 0 else max(-89.0, min(89.0, v - dec_shift))
+            for i, v in enumerate(second)
+        )
+        fast = geometry._intersects(("POLYGON", first), ("POLYGON", second))
+        assert fast is _general_polygons(first, second), (first, second)
+        convex_pairs += geometry._convex(first) is not None and geometry._convex(second) is not None
+        meeting += fast
+    assert convex_pairs > 500  # the separating-axis path was taken
+    assert 500 < meeting < 4_500
