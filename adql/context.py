@@ -27,6 +27,9 @@ class SpatialColumns:
     """PostgreSQL: an spoly column of the region with a GiST index."""
     rowid: str | None = None
     """SQLite: the key of the table's rows in the R*Tree."""
+    key: str | None = None
+    """PostgreSQL: a unique, non-null column naming the table's rows, by which a negated
+    test against a literal shape is written as the rows the index does not find."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -90,6 +90,19 @@ def _name(name: str) -> str:
     return sa.sql.quoted_name(name, quote=True) if name.lower() in BACKEND_KEYWORDS else name
 
 
+def _column_refs(node: object) -> list[ast.ColumnRef]:
+    """The column references in an expression (the values a geometry call reads)."""
+    if isinstance(node, ast.ColumnRef):
+        return [node]
+    if isinstance(node, ast.FunctionCall):
+        return [ref for arg in node.args for ref in _column_refs(arg)]
+    if isinstance(node, ast.Arithmetic):
+        return _column_refs(node.left) + _column_refs(node.right)
+    if isinstance(node, (ast.Sign, ast.Cast)):
+        return _column_refs(node.operand)
+    return []
+
+
 class _Translator(GeometryTranslation):
     def __init__(self, bound: BoundQuery, context: TranslationContext) -> None:
         self.bound = bound
@@ -312,6 +325,12 @@ class _Translator(GeometryTranslation):
                 return target.is_not(None) if negated else target.is_(None)
             case ast.Exists(query=query):
                 return sa.exists(self.query(query))
+            case ast.Not(operand=ast.Comparison(op="=" | "<>" as op) as comparison) if (
+                _has_spatial_predicate(comparison)
+            ):
+                # NOT (x = 1) is x <> 1 (also for NULL): the negated spatial test's form.
+                flipped = "<>" if op == "=" else "="
+                return self.expr(dataclasses.replace(comparison, op=flipped))
             case ast.Not(operand=operand):
                 return self.negate(self.expr(operand), _has_spatial_predicate(operand))
             case ast.And(left=left, right=right):
@@ -373,9 +392,20 @@ class _Translator(GeometryTranslation):
                 and constant(other) in (0.0, 1.0)
                 and node.op in ("=", "<>")
             ):
-                predicate = self.spatial_predicate(call)
                 wanted = (constant(other) == 1.0) == (node.op == "=")
-                return predicate if wanted else self.negate(predicate, spatial=True)
+                if not wanted and (anti := self.rows_not_found(call)) is not None:
+                    return anti
+                predicate = self.spatial_predicate(call)
+                if wanted:
+                    return predicate
+                negated = self.negate(predicate, spatial=True)
+                if self.ctx.backend == "postgresql":
+                    return negated  # IS FALSE: a NULL shape is neither 0 nor 1
+                # SQLite's test may start with an R*Tree search, false for a NULL
+                # footprint: negated, that row would pass. Every value the shapes are
+                # made of must be set.
+                present = [self.expr(ref).is_not(None) for ref in _column_refs(call)]
+                return sa.and_(*present, negated)
             op = _FLIPPED[node.op] if flipped else node.op
             if name == "DISTANCE" and op in ("<", "<="):
                 return self.distance_predicate(call, op, other)

@@ -23,6 +23,7 @@ def translation_context(schema: ArchiveSchema, base_url: str) -> TranslationCont
         point_index="s_point" if postgresql else None,
         region_index="s_poly" if postgresql else None,
         rowid=None if postgresql else "obscore_id",
+        key="obscore_id" if postgresql else None,
     )
 
     def publish(table: str, column: str, expr: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
