@@ -122,7 +122,7 @@ def _load(config: Config, args: argparse.Namespace) -> int:
     from app.storage.archive import check_files, fill_archive
     from app.storage.database import create_sync_engine
     from obscore.declarations import DeclarationError, read_declarations
-    from obscore.loader import LoadError, read_rows
+    from obscore.loader import LoadError, read_batches
 
     try:
         declared = read_declarations(Path(args.columns)) if args.columns else {}
@@ -131,13 +131,12 @@ def _load(config: Config, args: argparse.Namespace) -> int:
         return 1
     engine = create_sync_engine(config.effective_database_url)
     try:
-        loaded = read_rows(Path(args.file), declared)
-        rows = check_files(loaded.rows)
+        # Read, checked and written a batch at a time, in one transaction.
+        loaded = read_batches(Path(args.file), declared)
         written = fill_archive(
             engine,
-            [rows],
+            (check_files(rows) for rows in loaded.batches),
             replace=args.replace,
-            total=rows.num_rows,
             own_columns=loaded.own_columns,
         )
     except LoadError as exc:

@@ -111,8 +111,11 @@ def _insert_files(conn: sa.Connection, schema: ArchiveSchema, rows: pa.Table) ->
         conn.execute(sa.insert(schema.files), values)
 
 
-def check_new_dids(conn: sa.Connection, schema: ArchiveSchema, rows: pa.Table) -> None:
-    """Refuse rows whose ``obs_publisher_did`` is already in the archive.
+def check_new_dids(
+    conn: sa.Connection, schema: ArchiveSchema, rows: pa.Table, *, replacing: bool = False
+) -> None:
+    """Refuse rows whose ``obs_publisher_did`` is already in the archive (``replacing``:
+    the archive was emptied for this load, so the DID came in an earlier batch of it).
 
     Raises
     ------
@@ -126,9 +129,10 @@ def check_new_dids(conn: sa.Connection, schema: ArchiveSchema, rows: pa.Table) -
         taken = set(conn.execute(sa.select(did).where(did.in_(chunk))).scalars())
         if taken:
             row = next(i for i, d in enumerate(chunk) if d in taken)
+            advice = "" if replacing else " (use --replace to replace the archive's rows)"
+            where = "appears more than once" if replacing else "is already in the archive"
             raise LoadError(
-                f"{chunk[row]!r} is already in the archive; publisher DIDs "
-                "are unique (use --replace to replace the archive's rows)",
+                f"{chunk[row]!r} {where}; publisher DIDs are unique{advice}",
                 row=start + row + 1,
                 column="obs_publisher_did",
             )
@@ -151,7 +155,9 @@ def bulk_load(conn: sa.Connection, schema: ArchiveSchema) -> Iterator[None]:
     """
     # IF [NOT] EXISTS rather than checkfirst: SQLAlchemy cannot see SQLite's expression
     # indexes (lower(obs_publisher_did)), so checkfirst would neither drop nor find them.
-    indexes = list(schema.obscore.indexes)
+    # The unique index on publisher DIDs stays: each batch's DIDs are looked up in it
+    # (check_new_dids), so one repeated in a later batch is named, not a failed build.
+    indexes = [index for index in schema.obscore.indexes if not index.unique]
     for index in indexes:
         conn.execute(sa.schema.DropIndex(index, if_exists=True))
     yield

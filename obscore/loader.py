@@ -1,16 +1,22 @@
 """Reading ObsCore rows from CSV, Parquet or VOTable files, checked column by column.
 
-Every value is checked before anything touches the database: types, required columns,
-vocabularies, ranges, string lengths and ``s_region`` syntax. The first problem is
-reported as a :class:`LoadError` naming the (1-based) data row and the column, so a person
-can find it in the file. Conversions are vectorised with Arrow; only a failing column is
-walked value by value to find the culprit.
+Every value is checked before it is written: types, required columns, vocabularies,
+ranges, string lengths and ``s_region`` syntax. The first problem is reported as a
+:class:`LoadError` naming the (1-based) data row and the column, so a person can find it
+in the file. Conversions are vectorised with Arrow; only a failing column is walked value
+by value to find the culprit.
+
+CSV and Parquet files are read in batches (:func:`read_batches`), so a load's memory does
+not grow with the file; the loading command writes them in one transaction, so a bad row
+anywhere leaves the archive as it was. A VOTable is parsed whole (astropy has no streaming
+reader).
 """
 
 from __future__ import annotations
 
+import contextlib
 import urllib.parse
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +33,17 @@ from obscore.products import datalink_path
 from obscore.schema import ARROW_SCHEMA, arrow_type, sql_name
 from obscore.stcs import StcsError, parse_polygon
 
-__all__ = ["FILE_SIZE", "FILE_URL", "FORMATS", "LoadError", "LoadedRows", "read_rows"]
+__all__ = [
+    "BATCH_ROWS",
+    "FILE_SIZE",
+    "FILE_URL",
+    "FORMATS",
+    "LoadError",
+    "LoadedBatches",
+    "LoadedRows",
+    "read_batches",
+    "read_rows",
+]
 
 FILE_URL = "file_url"
 """The optional column, beside ObsCore's, naming where each row's file lives (a local path
@@ -75,8 +91,14 @@ class LoadError(ValueError):
             if part
         )
         super().__init__(f"{where}: {message}" if where else message)
+        self.message = message
         self.row = row
         self.column = column
+
+    def moved(self, rows_before: int) -> LoadError:
+        """The same error in a batch that starts after ``rows_before`` rows of the file."""
+        row = None if self.row is None else self.row + rows_before
+        return LoadError(self.message, row=row, column=self.column)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +110,113 @@ class LoadedRows:
     then the archive's own columns, ready for :func:`obscore.ingest.append_rows`."""
 
     own_columns: tuple[ColumnSpec, ...] = ()
+
+
+BATCH_ROWS = 50_000
+"""Rows a batch of a CSV or Parquet file holds, about (CSV is cut by bytes)."""
+_CSV_BYTES_PER_ROW = 1024
+"""For cutting a CSV into batches of about :data:`BATCH_ROWS` rows (an ObsCore row of the
+demo is about 700 bytes of CSV)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedBatches:
+    """A file's rows, checked batch by batch as they are read, and the declarations of the
+    archive's own columns among them (known from the header)."""
+
+    own_columns: tuple[ColumnSpec, ...]
+    batches: Iterator[pa.Table]
+    """Checked rows as :attr:`LoadedRows.rows`; a :class:`LoadError` raised while one is
+    read names its row within that batch (:meth:`LoadError.moved` makes it the file's)."""
+
+
+def read_batches(
+    path: Path, declared: Mapping[str, ColumnSpec] | None = None, *, batch_rows: int = BATCH_ROWS
+) -> LoadedBatches:
+    """Read and check a file of ObsCore rows a batch at a time (see :func:`read_rows`);
+    the first batch is read and checked here, so a file that cannot be read, or whose
+    header is wrong, fails at once.
+
+    Raises
+    ------
+    LoadError
+        If the file cannot be read, or the first batch holds an unacceptable value.
+    """
+    kind = _kind(path)
+    fields: dict[str, ColumnSpec] = {}
+    raw_batches: Iterator[pa.Table]
+    with _read_errors(path, kind):
+        if kind == "votable":
+            raw, fields = _read_votable(path)
+            raw_batches = iter([raw])
+        elif kind == "csv":
+            raw_batches = _csv_batches(path, batch_rows * _CSV_BYTES_PER_ROW)
+        else:
+            raw_batches = _parquet_batches(path, batch_rows)
+        first = next(raw_batches)
+    declared = {**fields, **(declared or {})}
+    checked = check_rows(first, declared)
+    batches = _checked_batches(checked.rows, raw_batches, declared, path)
+    return LoadedBatches(checked.own_columns, batches)
+
+
+def _checked_batches(
+    first: pa.Table, rest: Iterator[pa.Table], declared: Mapping[str, ColumnSpec], path: Path
+) -> Iterator[pa.Table]:
+    yield first
+    while True:
+        with _read_errors(path, FORMATS[path.suffix.lower()]):
+            raw = next(rest, None)
+        if raw is None:
+            return
+        yield check_rows(raw, declared).rows
+
+
+@contextlib.contextmanager
+def _read_errors(path: Path, kind: str) -> Iterator[None]:
+    """Turns a reader's exceptions into a :class:`LoadError` naming the file."""
+    try:
+        yield
+    except LoadError:
+        raise
+    except (OSError, pa.ArrowException, ValueError) as exc:
+        raise LoadError(f"{path.name} is not a readable {kind} file: {exc}") from None
+
+
+def _kind(path: Path) -> str:
+    kind = FORMATS.get(path.suffix.lower())
+    if kind is None:
+        raise LoadError(
+            f"{path.name}: unknown file type {path.suffix!r}; use one of "
+            f"{', '.join(sorted(FORMATS))}"
+        )
+    return kind
+
+
+def _csv_batches(path: Path, block_bytes: int) -> Iterator[pa.Table]:
+    with path.open("rb") as f:
+        header = f.readline().decode("utf-8", "replace").strip().split(",")
+    reader = pa_csv.open_csv(
+        path,
+        read_options=pa_csv.ReadOptions(block_size=max(block_bytes, 1 << 16)),
+        convert_options=_csv_conversion(header),
+    )
+    empty = True
+    for batch in reader:
+        empty = False
+        yield pa.Table.from_batches([batch])
+    if empty:  # a header alone: no rows, but its columns are checked
+        yield reader.schema.empty_table()
+
+
+def _parquet_batches(path: Path, batch_rows: int) -> Iterator[pa.Table]:
+    file = pq.ParquetFile(path)
+    empty = True
+    for batch in file.iter_batches(batch_size=batch_rows):
+        empty = False
+        yield pa.Table.from_batches([batch])
+    if empty:
+        yield file.schema_arrow.empty_table()
 
 
 def read_rows(path: Path, declared: Mapping[str, ColumnSpec] | None = None) -> LoadedRows:
@@ -107,36 +236,26 @@ def read_rows(path: Path, declared: Mapping[str, ColumnSpec] | None = None) -> L
     LoadError
         If the file cannot be read or any value is unacceptable.
     """
-    kind = FORMATS.get(path.suffix.lower())
-    if kind is None:
-        raise LoadError(
-            f"{path.name}: unknown file type {path.suffix!r}; use one of "
-            f"{', '.join(sorted(FORMATS))}"
-        )
-    fields: dict[str, ColumnSpec] = {}
-    try:
-        if kind == "votable":
-            raw, fields = _read_votable(path)
-        else:
-            raw = {"csv": _read_csv, "parquet": pq.read_table}[kind](path)
-    except LoadError:
-        raise
-    except (OSError, pa.ArrowException, ValueError) as exc:
-        raise LoadError(f"{path.name} is not a readable {kind} file: {exc}") from None
-    return check_rows(raw, {**fields, **(declared or {})})
+    loaded = read_batches(path, declared)
+    tables: list[pa.Table] = []
+    rows_before = 0
+    while True:
+        try:
+            table = next(loaded.batches, None)
+        except LoadError as exc:
+            raise exc.moved(rows_before) from None
+        if table is None:
+            return LoadedRows(pa.concat_tables(tables), loaded.own_columns)
+        tables.append(table)
+        rows_before += table.num_rows
 
 
-def _read_csv(path: Path) -> pa.Table:
-    with path.open("rb") as f:
-        header = f.readline().decode("utf-8", "replace").strip().split(",")
-    return pa_csv.read_csv(
-        path,
-        convert_options=pa_csv.ConvertOptions(
-            column_types={name.strip().strip('"'): pa.string() for name in header},
-            null_values=_NULL_STRINGS,
-            strings_can_be_null=True,
-            quoted_strings_can_be_null=False,
-        ),
+def _csv_conversion(header: list[str]) -> pa_csv.ConvertOptions:
+    return pa_csv.ConvertOptions(
+        column_types={name.strip().strip('"'): pa.string() for name in header},
+        null_values=_NULL_STRINGS,
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=False,
     )
 
 

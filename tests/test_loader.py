@@ -13,9 +13,10 @@ import pytest
 import sqlalchemy as sa
 from astropy.table import MaskedColumn, Table
 
+from app.storage.archive import fill_archive
 from app.storage.database import archive_schema, create_sync_engine
 from obscore.ingest import row_count
-from obscore.loader import LoadError, read_rows
+from obscore.loader import LoadError, read_batches, read_rows
 from obscore.published import published_column
 from tests.support.server import run_obscura
 
@@ -298,3 +299,67 @@ def test_dali_polygons_load_as_footprints(
         words = loaded[did].split()
         assert words[:2] == ["POLYGON", "ICRS"]
         assert [float(x) for x in words[2:]] == pytest.approx(original)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_files_are_read_in_batches(
+    demo_tables: list[pa.Table], tmp_path: Path, suffix: str
+) -> None:
+    rows = demo_tables[0].slice(0, 2000)  # a few hundred kB
+    path = tmp_path / f"rows{suffix}"
+    if suffix == ".csv":
+        pa_csv.write_csv(rows, path)
+    else:
+        pq.write_table(rows, path)
+    loaded = read_batches(path, batch_rows=100)
+    batches = list(loaded.batches)
+    assert len(batches) >= 5
+    assert max(b.num_rows for b in batches) <= 400  # CSV is cut by bytes: about 100
+    assert pa.concat_tables(batches).equals(rows)
+
+
+def test_a_bad_row_in_a_later_batch_is_named_and_nothing_lands(
+    empty_url: str, sample: pa.Table, tmp_path: Path
+) -> None:
+    path = _bad_csv(sample.slice(5), tmp_path, 87, "calib_level", "9")
+    with pytest.raises(LoadError) as caught:
+        read_rows(path)
+    assert (caught.value.row, caught.value.column) == (87, "calib_level")
+    engine = create_sync_engine(empty_url)
+    try:
+        fill_archive(engine, [sample.slice(0, 5)], replace=True, progress=False)
+        before = _fingerprint(empty_url)
+        batches = read_batches(path, batch_rows=20).batches
+        with pytest.raises(LoadError) as caught:
+            fill_archive(engine, batches, replace=False, progress=False)
+        # The row of the file, not of its batch; the batches before it are not kept.
+        assert (caught.value.row, caught.value.column) == (87, "calib_level")
+        assert "row 87, column calib_level" in str(caught.value)
+        assert _fingerprint(empty_url) == before
+    finally:
+        engine.dispose()
+
+
+def test_a_did_repeated_across_batches_is_refused(
+    empty_url: str, sample: pa.Table, tmp_path: Path
+) -> None:
+    # Row 90 repeats row 3's DID; each batch of 20 holds it once.
+    path = tmp_path / "repeated.parquet"
+    pq.write_table(pa.concat_tables([sample.slice(0, 89), sample.slice(2, 1)]), path)
+    engine = create_sync_engine(empty_url)
+    try:
+        fill_archive(engine, [sample.slice(0, 5)], replace=True, progress=False)
+        before = _fingerprint(empty_url)
+        for replace in (True, False):
+            batches = read_batches(path, batch_rows=20).batches
+            with pytest.raises(LoadError) as caught:
+                fill_archive(engine, batches, replace=replace, progress=False)
+            assert caught.value.column == "obs_publisher_did"
+            if replace:
+                assert caught.value.row == 90
+                assert "appears more than once" in str(caught.value)
+            else:  # rows 1..5 are already in the archive
+                assert caught.value.row == 1
+            assert _fingerprint(empty_url) == before
+    finally:
+        engine.dispose()

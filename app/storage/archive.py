@@ -66,7 +66,9 @@ def fill_archive(
     engine
         Blocking engine of the archive.
     tables
-        Arrow tables of rows; consumed one at a time, so memory stays bounded.
+        Arrow tables of rows; consumed one at a time, so memory stays bounded. A
+        :class:`~obscore.loader.LoadError` raised while one is made or checked names its
+        row within the table: it is raised again naming the row of the whole sequence.
     replace
         Delete the existing rows first (in the same transaction).
     total
@@ -104,9 +106,16 @@ def fill_archive(
             archive_columns.forget_own_columns(conn, schema)
         archive_columns.record_own_columns(conn, schema, own_columns)
         with ingest.bulk_load(conn, schema) if replace else nullcontext():
-            for table in tables:
-                if not replace:
-                    ingest.check_new_dids(conn, schema, table)
+            batches = iter(tables)
+            while True:
+                try:
+                    table = next(batches, None)  # a loader's batch is read and checked here
+                    if table is not None:  # also against the load's earlier batches
+                        ingest.check_new_dids(conn, schema, table, replacing=replace)
+                except LoadError as exc:
+                    raise exc.moved(written) from None  # the file's row, not the batch's
+                if table is None:
+                    break
                 written += ingest.append_rows(conn, schema, table)
                 archive_columns.publish_optional_columns(conn, schema, table)
                 bar.update(table.num_rows)
