@@ -35,6 +35,7 @@ from typing import TypeVar
 
 import httpx
 import numpy as np
+import pyarrow as pa
 import sqlalchemy as sa
 from astropy.io.votable import parse
 from typing_extensions import override
@@ -253,6 +254,28 @@ def postgresql_database(rows: int, keep: Path | None) -> Iterator[str]:
         url = cluster.start()
         load_survey_once(url, rows, cluster.root / "loaded" if keep is not None else None)
         yield url
+    finally:
+        cluster.stop()
+
+
+@contextmanager
+def demo_databases(directory: Path, tables: list[pa.Table]) -> Iterator[dict[str, str]]:
+    """The DP1-like demo rows (``obscore.demo.generate_dp1``) in a SQLite file in
+    ``directory`` and in a private PostgreSQL + pgSphere cluster, stopped on exit.
+
+    Yields
+    ------
+    dict[str, str]
+        The URL of each database, by backend (``sqlite``, ``postgresql``).
+    """
+    cluster = PostgresCluster()
+    try:
+        urls = {"sqlite": f"sqlite:///{directory / 'demo.db'}", "postgresql": cluster.start()}
+        for url in urls.values():
+            engine = create_sync_engine(url)
+            fill_archive(engine, tables, replace=True, progress=False)
+            engine.dispose()
+        yield urls
     finally:
         cluster.stop()
 

@@ -37,12 +37,9 @@ from astropy.table import Table
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from common import machine, revision, votable_rows
+from common import demo_databases, machine, revision, votable_rows
 
-from app.storage.archive import fill_archive
-from app.storage.database import create_sync_engine
 from obscore.demo import generate_dp1
-from tests.support.pgcluster import PostgresCluster
 from tests.support.server import ServerProcess
 
 SELF_JOIN = {
@@ -133,21 +130,17 @@ def main() -> None:
     tables = list(generate_dp1())
     upload = _positions(args.positions, tables)
     measured: dict[str, dict[str, tuple[float, int]]] = {}
-    with tempfile.TemporaryDirectory(prefix="crossmatch-bench-") as tmp:
-        cluster = PostgresCluster()
-        try:
-            urls = {"SQLite": f"sqlite:///{tmp}/demo.db", "PostgreSQL": cluster.start()}
-            for backend, url in urls.items():
-                engine = create_sync_engine(url)
-                fill_archive(engine, tables, replace=True, progress=False)
-                engine.dispose()
-                server = ServerProcess(url, Path(tmp) / backend)
-                try:
-                    measured[backend] = _measure(server.tap_url, upload, args.repeat)
-                finally:
-                    server.stop()
-        finally:
-            cluster.stop()
+    names = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+    with (
+        tempfile.TemporaryDirectory(prefix="crossmatch-bench-") as tmp,
+        demo_databases(Path(tmp), tables) as urls,
+    ):
+        for backend, url in urls.items():
+            server = ServerProcess(url, Path(tmp) / backend)
+            try:
+                measured[names[backend]] = _measure(server.tap_url, upload, args.repeat)
+            finally:
+                server.stop()
     print(f"commit {commit}; {machine()}; {args.positions} uploaded positions\n")
     print("| query | SQLite (s) | PostgreSQL (s) | rows |")
     print("|---|---|---|---|")

@@ -22,12 +22,9 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from common import machine, revision
+from common import demo_databases, machine, revision
 
-from app.storage.archive import fill_archive
-from app.storage.database import create_sync_engine
 from obscore.demo import generate_dp1
-from tests.support.pgcluster import PostgresCluster
 from tests.support.server import ServerProcess
 
 RANGES = (
@@ -59,17 +56,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     tables = list(generate_dp1())
-    with tempfile.TemporaryDirectory(prefix="obscura-range-") as temporary:
+    with (
+        tempfile.TemporaryDirectory(prefix="obscura-range-") as temporary,
+        demo_databases(Path(temporary), tables) as urls,
+    ):
         root = Path(temporary)
-        cluster = PostgresCluster()
-        cluster.start()
         servers: dict[str, ServerProcess] = {}
         try:
-            urls = {"sqlite": f"sqlite:///{root / 'demo.db'}", "postgresql": cluster.url()}
             for backend, url in urls.items():
-                engine = create_sync_engine(url)
-                fill_archive(engine, tables, replace=True, progress=False)
-                engine.dispose()
                 (root / backend).mkdir()
                 servers[backend] = ServerProcess(url, root / backend)
             print(f"{revision()} on {machine()}, median of {args.repeat}\n")
@@ -87,7 +81,6 @@ def main() -> None:
         finally:
             for server in servers.values():
                 server.stop()
-            cluster.stop()
 
 
 if __name__ == "__main__":

@@ -340,12 +340,16 @@ def test_a_bad_row_in_a_later_batch_is_named_and_nothing_lands(
         engine.dispose()
 
 
+@pytest.mark.parametrize("with_files", [False, True])
 def test_a_did_repeated_across_batches_is_refused(
-    empty_url: str, sample: pa.Table, tmp_path: Path
+    empty_url: str, sample: pa.Table, tmp_path: Path, with_files: bool
 ) -> None:
     # Row 90 repeats row 3's DID; each batch of 20 holds it once.
+    rows = pa.concat_tables([sample.slice(0, 89), sample.slice(2, 1)])
+    if not with_files:
+        rows = rows.drop_columns([c for c in rows.column_names if c == "file_url"])
     path = tmp_path / "repeated.parquet"
-    pq.write_table(pa.concat_tables([sample.slice(0, 89), sample.slice(2, 1)]), path)
+    pq.write_table(rows, path)
     engine = create_sync_engine(empty_url)
     try:
         fill_archive(engine, [sample.slice(0, 5)], replace=True, progress=False)
@@ -355,11 +359,13 @@ def test_a_did_repeated_across_batches_is_refused(
             with pytest.raises(LoadError) as caught:
                 fill_archive(engine, batches, replace=replace, progress=False)
             assert caught.value.column == "obs_publisher_did"
-            if replace:
+            if not replace:  # rows 1..5 are already in the archive
+                assert caught.value.row == 1
+            elif with_files:  # found by the files' unique index, while writing
+                assert "appears more than once" in str(caught.value)
+            else:  # found before the indexes are built
                 assert caught.value.row == 90
                 assert "appears more than once" in str(caught.value)
-            else:  # rows 1..5 are already in the archive
-                assert caught.value.row == 1
             assert _fingerprint(empty_url) == before
     finally:
         engine.dispose()

@@ -110,13 +110,22 @@ def fill_archive(
             while True:
                 try:
                     table = next(batches, None)  # a loader's batch is read and checked here
-                    if table is not None:  # also against the load's earlier batches
-                        ingest.check_new_dids(conn, schema, table, replacing=replace)
+                    if table is not None and not replace:  # also the earlier batches
+                        ingest.check_new_dids(conn, schema, table)
                 except LoadError as exc:
                     raise exc.moved(written) from None  # the file's row, not the batch's
                 if table is None:
                     break
-                written += ingest.append_rows(conn, schema, table)
+                try:
+                    written += ingest.append_rows(conn, schema, table)
+                except sa.exc.IntegrityError:
+                    # Only the files' table keeps a unique index through a replacing
+                    # load: a DID with a file, repeated in a later batch.
+                    raise LoadError(
+                        "a publisher DID appears more than once (in rows naming a file); "
+                        "publisher DIDs are unique",
+                        column="obs_publisher_did",
+                    ) from None
                 archive_columns.publish_optional_columns(conn, schema, table)
                 bar.update(table.num_rows)
         ingest.write_tap_schema(conn, schema)
