@@ -178,8 +178,10 @@ def _refuse_repeated_dids(conn: sa.Connection, schema: ArchiveSchema) -> None:
     """After the unique index failed to build: the publisher DID loaded twice (in batches
     that each hold it once; each batch's own check finds one repeated within it), named
     with the row of its second occurrence. Keeping the index through the load instead
-    slowed a 10^7-row load to half its rate once the index outgrew the page cache, and
-    this query on every load added minutes at 10^7 rows."""
+    slowed a 10^7-row load to half its rate once the index outgrew the page cache; with
+    this query run on every load, the end of a 10^7-row SQLite load (query, index builds,
+    ANALYZE) had not finished after 11 minutes (not broken down), so it runs only when
+    the build fails."""
     table = schema.obscore
     did, key = table.c.obs_publisher_did, table.c.obscore_id
     occurrence = sa.func.row_number().over(partition_by=did, order_by=key).label("occurrence")
