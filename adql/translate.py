@@ -90,19 +90,6 @@ def _name(name: str) -> str:
     return sa.sql.quoted_name(name, quote=True) if name.lower() in BACKEND_KEYWORDS else name
 
 
-def _column_refs(node: object) -> list[ast.ColumnRef]:
-    """The column references in an expression (the values a geometry call reads)."""
-    if isinstance(node, ast.ColumnRef):
-        return [node]
-    if isinstance(node, ast.FunctionCall):
-        return [ref for arg in node.args for ref in _column_refs(arg)]
-    if isinstance(node, ast.Arithmetic):
-        return _column_refs(node.left) + _column_refs(node.right)
-    if isinstance(node, (ast.Sign, ast.Cast)):
-        return _column_refs(node.operand)
-    return []
-
-
 class _Translator(GeometryTranslation):
     def __init__(self, bound: BoundQuery, context: TranslationContext) -> None:
         self.bound = bound
@@ -404,8 +391,7 @@ class _Translator(GeometryTranslation):
                 # SQLite's test may start with an R*Tree search, false for a NULL
                 # footprint: negated, that row would pass. Every value the shapes are
                 # made of must be set.
-                present = [self.expr(ref).is_not(None) for ref in _column_refs(call)]
-                return sa.and_(*present, negated)
+                return sa.and_(*self.values_set(call), negated)
             op = _FLIPPED[node.op] if flipped else node.op
             if name == "DISTANCE" and op in ("<", "<="):
                 return self.distance_predicate(call, op, other)

@@ -46,6 +46,19 @@ def constant(node: ast.Expression) -> float | None:
     return None
 
 
+def column_refs(node: object) -> list[ast.ColumnRef]:
+    """The column references in an expression (the values a geometry call reads)."""
+    if isinstance(node, ast.ColumnRef):
+        return [node]
+    if isinstance(node, ast.FunctionCall):
+        return [ref for arg in node.args for ref in column_refs(arg)]
+    if isinstance(node, ast.Arithmetic):
+        return column_refs(node.left) + column_refs(node.right)
+    if isinstance(node, (ast.Sign, ast.Cast)):
+        return column_refs(node.operand)
+    return []
+
+
 class GeometryTranslation:
     """Geometry methods of the translator; it provides the attributes declared here."""
 
@@ -255,10 +268,10 @@ class GeometryTranslation:
         for column_node, other in (call.args, call.args[::-1]):
             if not self.literal_shape(other):
                 continue
-            found = self.indexed_columns(column_node)
-            if found is None:
+            source = self.indexed_source(column_node)
+            spatial = self.spatial_of(source)
+            if source is None or spatial is None:
                 continue
-            source, spatial, needed = found
             if spatial.key is None:
                 return None
             outer = self.froms[id(source.node)]
@@ -270,24 +283,13 @@ class GeometryTranslation:
                 found_rows = sa.select(inner.c[spatial.key]).where(self.spatial_predicate(call))
             finally:
                 self.froms[id(source.node)] = outer
-            present = [outer.c[name].is_not(None) for name in needed]
-            return sa.and_(*present, outer.c[spatial.key].not_in(found_rows))
+            return sa.and_(*self.values_set(call), outer.c[spatial.key].not_in(found_rows))
         return None
 
-    def indexed_columns(
-        self, node: ast.Expression
-    ) -> tuple[Source, SpatialColumns, list[str]] | None:
-        """The source whose footprint column, or POINT of its position columns, ``node``
-        is, with its spatial columns and the columns that node reads."""
-        if isinstance(node, ast.ColumnRef):
-            found = self.region_source(node)
-            return None if found is None else (*found, [found[1].region])
-        if isinstance(node, ast.FunctionCall) and node.name.name.upper() == "POINT":
-            source = self.point_source(self.geometry_args(node))
-            spatial = self.spatial_of(source)
-            if source is not None and spatial is not None:
-                return source, spatial, [spatial.ra, spatial.dec]
-        return None
+    def values_set(self, call: ast.FunctionCall) -> list[Expr]:
+        """``IS NOT NULL`` for every column a geometry call reads: a negated test must
+        leave out the rows where its shapes are NULL (neither 0 nor 1)."""
+        return [self.expr(ref).is_not(None) for ref in column_refs(call)]
 
     def literal_shape(self, node: ast.Expression) -> bool:
         """Whether ``node`` is POINT, CIRCLE, BOX or POLYGON of numbers (and POINTs of
@@ -369,17 +371,7 @@ class GeometryTranslation:
     def mentions(self, node: object, source: Source) -> bool:
         """Whether ``node`` reads a column of ``source`` (a shape from the same row is no
         crossmatch: searching the index with it would cost a search per row)."""
-        if isinstance(node, ast.ColumnRef):
-            return self.bound.column_refs[id(node)][0] is source
-        if isinstance(node, ast.FunctionCall):
-            return any(self.mentions(a, source) for a in node.args)
-        if isinstance(node, (ast.Arithmetic, ast.Sign, ast.Cast)):
-            return any(
-                self.mentions(getattr(node, f), source)
-                for f in ("left", "right", "operand")
-                if hasattr(node, f)
-            )
-        return False
+        return any(self.bound.column_refs[id(ref)][0] is source for ref in column_refs(node))
 
     def row_box(self, node: ast.Expression) -> tuple[list[Any], list[Expr]] | None:
         """The R*Tree box of a shape computed from a row, as (six bounds, conditions): a

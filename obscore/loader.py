@@ -156,16 +156,20 @@ def read_batches(
         first = next(raw_batches)
     declared = {**fields, **(declared or {})}
     checked = check_rows(first, declared)
-    batches = _checked_batches(checked.rows, raw_batches, declared, path)
+    batches = _checked_batches(checked.rows, raw_batches, declared, path, kind)
     return LoadedBatches(checked.own_columns, batches)
 
 
 def _checked_batches(
-    first: pa.Table, rest: Iterator[pa.Table], declared: Mapping[str, ColumnSpec], path: Path
+    first: pa.Table,
+    rest: Iterator[pa.Table],
+    declared: Mapping[str, ColumnSpec],
+    path: Path,
+    kind: str,
 ) -> Iterator[pa.Table]:
     yield first
     while True:
-        with _read_errors(path, FORMATS[path.suffix.lower()]):
+        with _read_errors(path, kind):
             raw = next(rest, None)
         if raw is None:
             return
