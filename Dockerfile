@@ -13,6 +13,8 @@ COPY app ./app
 COPY adql ./adql
 COPY obscore ./obscore
 COPY sia ./sia
+COPY vometa ./vometa
+COPY pixels ./pixels
 RUN pip install --no-cache-dir --no-deps . \
     && useradd --system --create-home --home-dir /var/lib/obscura obscura \
     && mkdir -p /data && chown obscura /data

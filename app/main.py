@@ -15,7 +15,7 @@ from typing_extensions import override
 from app.body_limit import BODY_ALLOWANCE_BYTES, BodyLimitMiddleware
 from app.config import Config
 from app.fault_connection import KeepConnectionAfterFault
-from app.handlers import cutout, datalink, root, sia, tap
+from app.handlers import cutout, datalink, docs, root, sia, tap
 from app.handlers.errors import SODA_ERRORS, TAP_ERRORS, install_error_handlers
 from app.handlers.uws import uws_router
 from app.logging import configure_logging
@@ -123,6 +123,8 @@ def create_app(config: Config | None = None, *, prepared: bool = False) -> FastA
         summary="IVOA TAP, SIA, DataLink and SODA services for an image archive",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served by app/handlers/docs.py, with local assets
+        redoc_url=None,
     )
     app.state.config = config
     app.add_middleware(
@@ -133,6 +135,9 @@ def create_app(config: Config | None = None, *, prepared: bool = False) -> FastA
     app.add_middleware(RequestLogMiddleware, user_header=config.user_header)
     install_error_handlers(app)
     app.include_router(root.router)
+    root.mount_interface_assets(app)
+    app.include_router(docs.router)
+    docs.mount_docs_assets(app)
     app.include_router(tap.router)
     app.include_router(
         uws_router(

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from app.storage.archive import fill_archive, initialise_archive
 from app.storage.database import create_sync_engine
 from obscore.demo import generate_dp1
+from tests.support.browser import browser  # noqa: F401  (Chromium, for the page tests)
 from tests.support.images import (  # noqa: F401  (fixtures of the image services)
     datalink_client,
     datalink_server,

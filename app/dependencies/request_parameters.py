@@ -34,6 +34,8 @@ def _chunks(file: BinaryIO) -> Callable[[], Iterator[bytes]]:
 def _noted(request: Request, params: DaliParameters) -> DaliParameters:
     # The error edge answers in the format asked for where the protocol says so (SIA).
     request.state.response_formats = params.all("RESPONSEFORMAT")
+    # A person's error page shows the query (also one sent in a POST body).
+    request.state.query = next(iter(params.all("QUERY")), None)
     return params
 
 

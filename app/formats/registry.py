@@ -17,12 +17,15 @@ from typing import TypeAlias
 
 from app.formats.delimited import write_csv, write_tsv
 from app.formats.fits import write_fits
+from app.formats.html_table import write_html
+from app.formats.json_table import write_json
 from app.formats.parquet import write_parquet
 from app.result_table import ResultTable
 from app.votable.writer import Info, write_votable
 
 __all__ = [
     "DEFAULT_FORMAT",
+    "HTML_FORMAT",
     "OUTPUT_FORMATS",
     "OutputFormat",
     "UnknownFormatError",
@@ -93,6 +96,15 @@ DEFAULT_FORMAT = OutputFormat(
 )
 """VOTable with BINARY2 serialisation, the answer when RESPONSEFORMAT is absent."""
 
+HTML_FORMAT = OutputFormat(
+    name="html",
+    mime="text/html; charset=utf-8",
+    aliases=("html", "text/html"),
+    writer=write_html,
+    extension="html",
+)
+"""A page for a person: the answer to a browser that asked for no format."""
+
 OUTPUT_FORMATS: tuple[OutputFormat, ...] = (
     DEFAULT_FORMAT,
     OutputFormat(
@@ -132,6 +144,14 @@ OUTPUT_FORMATS: tuple[OutputFormat, ...] = (
         extension="parquet",
         echoed=("application/x-parquet",),
     ),
+    OutputFormat(
+        name="json",
+        mime="application/json",
+        aliases=("json", "application/json"),
+        writer=write_json,
+        extension="json",
+    ),
+    HTML_FORMAT,
 )
 """Every supported format, the default first."""
 
@@ -143,8 +163,8 @@ def _normalised(value: str) -> str:
     return _SEPARATOR.sub(r"\1", value.strip().lower())
 
 
-def find_format(value: str | None) -> OutputFormat:
-    """The format selected by a RESPONSEFORMAT value (absent or empty: the default).
+def find_format(value: str | None, default: OutputFormat = DEFAULT_FORMAT) -> OutputFormat:
+    """The format selected by a RESPONSEFORMAT value (absent or empty: ``default``).
 
     Raises
     ------
@@ -152,7 +172,7 @@ def find_format(value: str | None) -> OutputFormat:
         If no format has this alias; the message lists the accepted values.
     """
     if value is None or not value.strip():
-        return DEFAULT_FORMAT
+        return default
     found = _BY_ALIAS.get(_normalised(value))
     if found is None:
         accepted = ", ".join(alias for fmt in OUTPUT_FORMATS for alias in fmt.aliases)

@@ -7,23 +7,24 @@ from __future__ import annotations
 import urllib.parse
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from app.dali import DaliParameters
-from app.datalink_page import render_links_page
 from app.dependencies.context import RequestContext, context_dependency
 from app.dependencies.request_parameters import parameters_dependency
 from app.faults import UsageError
 from app.handlers.errors import DATALINK_ERRORS, error_style
 from app.handlers.files import file_response
+from app.negotiation import HTML_FORMATS, wants_html
+from app.pages.datalink import render_links_page
 from app.paths import DATALINK_PATH
 from app.services.datasets import key_dataset
 from app.votable.datalink import DATALINK_MIME
 from pixels.locations import stat_file
 
-__all__ = ["router", "wants_html"]
+__all__ = ["router"]
 
 router = APIRouter(
     prefix=DATALINK_PATH, tags=["DataLink"], dependencies=[Depends(error_style(DATALINK_ERRORS))]
@@ -35,21 +36,11 @@ Parameters = Annotated[DaliParameters, Depends(parameters_dependency)]
 _VOTABLE_FORMATS = ("", "votable", "application/x-votable+xml")
 
 
-def wants_html(request: Request, response_format: str | None) -> bool:
-    """Whether the answer should be a page for a person: ``RESPONSEFORMAT=html``, or no
-    RESPONSEFORMAT and a browser's Accept header (it names XHTML; Java's default,
-    which starts with text/html, does not)."""
-    if response_format is not None:
-        return response_format.strip().lower() in ("html", "text/html")
-    accept = request.headers.get("accept", "").lower()
-    return "text/html" in accept and "application/xhtml+xml" in accept
-
-
 def _check_format(value: str | None) -> None:
     if value is None:
         return
     base = value.split(";", 1)[0].strip().lower()
-    if base not in (*_VOTABLE_FORMATS, "html", "text/html"):
+    if base not in (*_VOTABLE_FORMATS, *HTML_FORMATS):
         raise UsageError(
             f"RESPONSEFORMAT={value!r} is not offered: DataLink answers in VOTable "
             "(votable, application/x-votable+xml) or, for people, html"

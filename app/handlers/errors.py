@@ -13,6 +13,10 @@ DataLink VOTable                           ``NotFoundFault: message`` (DALI labe
 SODA     text/plain                        ``UsageError: message`` (SODA labels)
 ======== ================================= =========================================
 
+A person in a browser (``app/negotiation.py``), or a request for ``RESPONSEFORMAT=html``,
+gets the error as a page instead, whatever the service (``app/pages/error.py``): the
+message, the query with the place at fault marked, and the ways back.
+
 ADQL errors are usage errors: their message, with the query's line and a caret, goes to
 the user unchanged. Anything else is a server fault: logged once with its traceback,
 answered 500 with a message that gives nothing away. A failure after a response's first
@@ -30,13 +34,15 @@ from typing import Literal
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import PlainTextResponse, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException
 from typing_extensions import override
 
 from adql import AdqlError
 from app.faults import NotFoundError, ServiceError, TransientError, UsageError
 from app.formats.registry import UnknownFormatError, find_format
+from app.negotiation import is_html_format, wants_html
+from app.pages.error import render_error_page
 from app.paths import CUTOUT_PATH, DATALINK_PATH, SIA_PATH
 from app.storage.unavailable import RETRY_AFTER_SECONDS, UNAVAILABLE, database_unavailable
 from app.votable.errors import error_document
@@ -154,11 +160,40 @@ def _wants_text(request: Request, style: ErrorStyle) -> bool:
         return False
 
 
-def _respond(request: Request, fault: type[ServiceError], text: str, status: int) -> Response:
+def _wants_page(request: Request) -> bool:
+    """A person in a browser gets an error page whatever format the request asked for
+    (a browser shows no error document it would have to download), as does
+    ``RESPONSEFORMAT=html``."""
+    asked = request.query_params.getlist("RESPONSEFORMAT") or getattr(
+        request.state, "response_formats", []
+    )
+    return wants_html(request) or any(is_html_format(value) for value in asked)
+
+
+def _page(request: Request, text: str, status: int, error: Exception | None) -> Response:
+    if isinstance(error, AdqlError) and error.text is not None:
+        page = render_error_page(
+            error.message, status, query=error.text, line=error.line, column=error.column
+        )
+    else:
+        query = getattr(request.state, "query", None) or request.query_params.get("QUERY")
+        page = render_error_page(text, status, query=query)
+    return HTMLResponse(page, status_code=status)
+
+
+def _respond(
+    request: Request,
+    fault: type[ServiceError],
+    text: str,
+    status: int,
+    error: Exception | None = None,
+) -> Response:
     style = _style(request)
     message = style.message(fault, text)
-    if _wants_text(request, style):
-        response: Response = PlainTextResponse(message, status_code=status)
+    if _wants_page(request):
+        response: Response = _page(request, message, status, error)
+    elif _wants_text(request, style):
+        response = PlainTextResponse(message, status_code=status)
     else:
         response = votable_error_response(message, status)
     if status in (429, 503):
@@ -174,7 +209,7 @@ def fault_response(request: Request, fault: ServiceError) -> Response:
 async def _service_error(request: Request, exc: Exception) -> Response:
     fault = exc if isinstance(exc, ServiceError) else UsageError(str(exc))  # AdqlError
     log.info("request refused", path=request.url.path, status=fault.status_code, error=str(exc))
-    return _respond(request, type(fault), str(exc), fault.status_code)
+    return _respond(request, type(fault), str(exc), fault.status_code, exc)
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:

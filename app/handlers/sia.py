@@ -20,6 +20,7 @@ from app.handlers.client_limit import within_client_limit
 from app.handlers.disconnect import run_until_disconnect
 from app.handlers.errors import SIA_ERRORS, error_style
 from app.handlers.streaming import stream_response
+from app.negotiation import result_format
 from app.paths import SIA_PATH
 from app.services.sia import parse_sia_request
 from app.vosi.sia_capabilities import sia_capabilities_document
@@ -47,7 +48,7 @@ def _check_collection(context: RequestContext, collection: str) -> str:
 
 async def _query(context: RequestContext, collection: str, params: DaliParameters) -> Response:
     service_url = _check_collection(context, collection)
-    request = parse_sia_request(params, row_limits(context.config))
+    request = parse_sia_request(params, row_limits(context.config), result_format(context.request))
     service = context.factory.create_sia_service()
 
     async def respond() -> Response:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from email.utils import format_datetime
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.dali import DaliParameters
 from app.dependencies.context import RequestContext, context_dependency
@@ -17,6 +19,8 @@ from app.handlers.client_limit import within_client_limit
 from app.handlers.disconnect import run_until_disconnect
 from app.handlers.errors import TAP_ERRORS, error_style
 from app.handlers.streaming import stream_response
+from app.negotiation import result_format, wants_html
+from app.pages import vosi as vosi_pages
 from app.paths import TAP_PATH
 from app.services.availability import STARTED
 from app.services.tap_request import parse_tap_request
@@ -30,7 +34,7 @@ Parameters = Annotated[DaliParameters, Depends(parameters_dependency)]
 
 
 async def _sync(context: RequestContext, params: DaliParameters) -> Response:
-    request = parse_tap_request(params, row_limits(context.config))
+    request = parse_tap_request(params, row_limits(context.config), result_format(context.request))
     service = context.factory.create_tap_service()
 
     async def respond() -> Response:
@@ -58,6 +62,28 @@ async def sync_post(context: Context, params: Parameters) -> Response:
 
 _XML = "application/xml"
 _LAST_MODIFIED = {"Last-Modified": format_datetime(STARTED, usegmt=True)}
+_VARY = {"Vary": "Accept"}
+"""On every VOSI document: the same URL is XML for programs and a page for people, which
+caches must keep apart."""
+
+Page = Callable[..., str]
+
+
+def _document(
+    context: RequestContext,
+    document: bytes,
+    page: Page,
+    tail: str,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """The XML ``document`` for programs, or ``page`` made from it for a person in a
+    browser (``tail``: the document's path below TAP's)."""
+    headers = {**(headers or {}), **_VARY}
+    if wants_html(context.request):
+        base_url = context.config.base_url
+        html = page(document, url=f"{base_url}{TAP_PATH}{tail}", home_url=f"{base_url}/")
+        return HTMLResponse(html, headers=headers)
+    return Response(document, media_type=_XML, headers=headers)
 
 
 @router.get("", include_in_schema=False)
@@ -70,14 +96,16 @@ async def tap_root() -> RedirectResponse:
 async def capabilities(context: Context) -> Response:
     """What the service supports: languages, formats, limits, uploads."""
     document = context.factory.create_tap_description_service().capabilities()
-    return Response(document, media_type=_XML, headers=_LAST_MODIFIED)
+    return _document(
+        context, document, vosi_pages.capabilities_page, "/capabilities", _LAST_MODIFIED
+    )
 
 
 @router.get("/availability", summary="VOSI availability")
 async def availability(context: Context) -> Response:
     """Whether the service (its database) is up."""
     document = await context.factory.create_availability_service().availability()
-    return Response(document, media_type=_XML)
+    return _document(context, document, vosi_pages.availability_page, "/availability")
 
 
 @router.get("/tables", summary="VOSI tables")
@@ -87,8 +115,10 @@ async def tables(
 ) -> Response:
     """The published tables, as TAP_SCHEMA describes them."""
     service = context.factory.create_tap_description_service()
-    document = service.tables("min" if detail.lower() == "min" else "max")
-    return Response(document, media_type=_XML, headers=_LAST_MODIFIED)
+    minimal = detail.lower() == "min"
+    document = service.tables("min" if minimal else "max")
+    tail = "/tables?detail=min" if minimal else "/tables"
+    return _document(context, document, vosi_pages.tables_page, tail, _LAST_MODIFIED)
 
 
 @router.get("/tables/{name}", summary="VOSI table")
@@ -97,7 +127,8 @@ async def table(context: Context, name: str) -> Response:
     document = context.factory.create_tap_description_service().table(name)
     if document is None:
         raise NotFoundError(f"No published table is named {name!r}; see /api/tap/tables")
-    return Response(document, media_type=_XML, headers=_LAST_MODIFIED)
+    tail = f"/tables/{quote(name, safe='')}"
+    return _document(context, document, vosi_pages.tables_page, tail, _LAST_MODIFIED)
 
 
 @router.get("/examples", summary="DALI examples")

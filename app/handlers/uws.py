@@ -4,16 +4,25 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
-from fastapi.responses import PlainTextResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.responses import (
+    HTMLResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
 
 from app.dali import DaliParameters
 from app.dependencies.context import RequestContext, context_dependency
 from app.dependencies.request_parameters import parameters_dependency
 from app.faults import UsageError
 from app.handlers.errors import ErrorStyle, error_style, votable_error_response
+from app.negotiation import wants_html
+from app.pages import uws as uws_pages
 from app.uws.documents import (
     job_document,
     job_list_document,
@@ -30,6 +39,20 @@ __all__ = ["uws_router"]
 Context = Annotated[RequestContext, Depends(context_dependency)]
 Parameters = Annotated[DaliParameters, Depends(parameters_dependency)]
 _XML = "application/xml"
+_VARY = {"Vary": "Accept"}
+"""On the job list and the jobs: the same URL is XML for programs and a page for people,
+which caches must keep apart."""
+
+
+def _document(
+    context: RequestContext, document: bytes, page: Callable[..., str], url: str
+) -> Response:
+    """The XML ``document`` for programs, or ``page`` made from it for a person in a
+    browser (``url``: the document's public URL)."""
+    if wants_html(context.request):
+        html = page(document, url=url, home_url=f"{context.config.base_url}/")
+        return HTMLResponse(html, headers=_VARY)
+    return Response(document, media_type=_XML, headers=_VARY)
 
 
 def _service(context: RequestContext, name: str) -> JobService:
@@ -55,7 +78,8 @@ def uws_router(*, prefix: str, tag: str, service_name: str, style: ErrorStyle) -
             raise UsageError(str(exc)) from None
         service = _service(context, service_name)
         jobs = await service.list(filters)
-        return Response(job_list_document(jobs, service.list_url()), media_type=_XML)
+        url = service.list_url()
+        return _document(context, job_list_document(jobs, url), uws_pages.job_list_page, url)
 
     @router.post("", summary="Create a job")
     async def create_job(context: Context, params: Parameters) -> RedirectResponse:
@@ -79,7 +103,8 @@ def uws_router(*, prefix: str, tag: str, service_name: str, style: ErrorStyle) -
             if math.isnan(seconds):  # inf is fine: the service caps every wait
                 raise UsageError(f"WAIT must be a number of seconds, not {wait!r}")
             job = await service.wait(job_id, seconds, params.one("PHASE"))
-        return Response(job_document(job, service.job_url(job_id)), media_type=_XML)
+        url = service.job_url(job_id)
+        return _document(context, job_document(job, url), uws_pages.job_page, url)
 
     @router.post("/{job_id}", summary="Delete a job (ACTION=DELETE)")
     async def post_job(context: Context, params: Parameters, job_id: str) -> RedirectResponse:

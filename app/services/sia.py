@@ -17,6 +17,7 @@ from adql import AdqlError, ast, format_query
 from app.dali import DaliParameters
 from app.faults import UsageError
 from app.formats.registry import (
+    DEFAULT_FORMAT,
     OUTPUT_FORMATS,
     OutputFormat,
     UnknownFormatError,
@@ -68,8 +69,11 @@ class SiaRequest:
     maxrec: int
 
 
-def parse_sia_request(params: DaliParameters, limits: RowLimits) -> SiaRequest:
-    """Read an SIA query request.
+def parse_sia_request(
+    params: DaliParameters, limits: RowLimits, default_format: OutputFormat = DEFAULT_FORMAT
+) -> SiaRequest:
+    """Read an SIA query request (``default_format``: the output format when
+    RESPONSEFORMAT is absent).
 
     Raises
     ------
@@ -79,7 +83,7 @@ def parse_sia_request(params: DaliParameters, limits: RowLimits) -> SiaRequest:
     """
     try:
         format_asked = params.one("RESPONSEFORMAT")
-        output = find_format(format_asked)
+        output = find_format(format_asked, default_format)
         maxrec = parse_maxrec(params.one("MAXREC"), limits)
         query = parse_query(params.values)
     except (UnknownFormatError, SiaParameterError) as exc:

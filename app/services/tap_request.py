@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from adql import ast
 from app.dali import DaliParameters, InlinePart
 from app.faults import UsageError
-from app.formats.registry import OutputFormat, UnknownFormatError, find_format
+from app.formats.registry import DEFAULT_FORMAT, OutputFormat, UnknownFormatError, find_format
 
 __all__ = [
     "LANGUAGES",
@@ -101,8 +101,11 @@ def _uploads(values: list[str]) -> tuple[UploadSpec, ...]:
     return tuple(specs.values())
 
 
-def parse_tap_request(params: DaliParameters, limits: RowLimits) -> TapRequest:
-    """Validate a TAP query's parameters.
+def parse_tap_request(
+    params: DaliParameters, limits: RowLimits, default_format: OutputFormat = DEFAULT_FORMAT
+) -> TapRequest:
+    """Validate a TAP query's parameters (``default_format``: the output format when
+    RESPONSEFORMAT is absent).
 
     Raises
     ------
@@ -128,7 +131,7 @@ def parse_tap_request(params: DaliParameters, limits: RowLimits) -> TapRequest:
         raise UsageError("QUERY is missing or empty: send the ADQL query to run")
     format_asked = params.one("RESPONSEFORMAT", "FORMAT")
     try:
-        output = find_format(format_asked)
+        output = find_format(format_asked, default_format)
     except UnknownFormatError as exc:
         raise UsageError(str(exc)) from None
     runid = params.one("RUNID")

@@ -1,49 +1,18 @@
-"""What a person sees: the DataLink page and a preview opened in a real browser (Debian's
-Chromium, headless, driven by Playwright). ``--update-golden`` also saves the
-screenshots into ``docs/images/``."""
+"""What a person sees: the DataLink page and a preview opened in a real browser
+(``tests/support/browser.py``). ``--update-golden`` also saves the screenshots into
+``docs/images/``."""
 
 from __future__ import annotations
 
-import shutil
 import urllib.parse
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
+from tests.support.browser import keep_screenshot
 from tests.support.server import ServerProcess
-
-DOCS = Path(__file__).parents[2] / "docs" / "images"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = shutil.which("chromium")
-    assert executable is not None, "chromium is not installed (scripts/install-system-deps.sh)"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-def _keep(request: pytest.FixtureRequest, shot: Path, name: str) -> None:
-    if request.config.getoption("--update-golden"):
-        DOCS.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(shot, DOCS / name)
 
 
 def test_a_person_reads_the_links_and_sees_the_preview(
@@ -72,7 +41,7 @@ def test_a_person_reads_the_links_and_sees_the_preview(
     page.screenshot(path=str(shot), full_page=True)
     backend = "postgresql" if demo_url.startswith("postgresql") else "sqlite"
     if backend == "sqlite":
-        _keep(request, shot, "datalink-page.png")
+        keep_screenshot(request, shot, "datalink-page.png")
 
     cutout_url = page.get_by_text("look at it").get_attribute("href")
     assert cutout_url is not None
@@ -85,7 +54,7 @@ def test_a_person_reads_the_links_and_sees_the_preview(
     shot = tmp_path / "preview.png"
     page.screenshot(path=str(shot))
     if backend == "sqlite":
-        _keep(request, shot, "preview.png")
+        keep_screenshot(request, shot, "preview.png")
 
     response = page.goto(cutout_url, wait_until="load", timeout=120_000)  # SODA, as a PNG
     assert response is not None

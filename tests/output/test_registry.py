@@ -60,10 +60,10 @@ def test_find_format_ignores_case_and_spaces(value: str, name: str) -> None:
 
 def test_unknown_format_lists_the_accepted_values() -> None:
     with pytest.raises(UnknownFormatError) as caught:
-        find_format("text/html")
+        find_format("text/rtf")
     assert isinstance(caught.value, ValueError)
     message = str(caught.value)
-    assert "'text/html'" in message
+    assert "'text/rtf'" in message
     assert all(alias in message for fmt in OUTPUT_FORMATS for alias in fmt.aliases)
 
 
@@ -82,6 +82,8 @@ def test_unknown_format_lists_the_accepted_values() -> None:
         ("fits", "application/fits"),
         ("parquet", "application/vnd.apache.parquet"),
         ("application/x-parquet", "application/x-parquet"),
+        ("json", "application/json"),
+        ("text/html", "text/html; charset=utf-8"),
     ],
 )
 def test_content_type(value: str | None, expected: str) -> None:
@@ -95,7 +97,8 @@ def test_formats_are_complete() -> None:
         "votable": "ivo://ivoa.net/std/TAPRegExt#output-votable-binary2",
         "votable/td": "ivo://ivoa.net/std/TAPRegExt#output-votable-td",
     }
-    assert {fmt.extension for fmt in OUTPUT_FORMATS} == {"xml", "csv", "tsv", "fits", "parquet"}
+    extensions = {fmt.extension for fmt in OUTPUT_FORMATS}
+    assert extensions == {"xml", "csv", "tsv", "fits", "parquet", "json", "html"}
     aliases = [alias for fmt in OUTPUT_FORMATS for alias in fmt.aliases]
     assert len(aliases) == len(set(aliases))
     assert all(alias == alias.lower().replace(" ", "") for alias in aliases)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterator
 
 import pyarrow.parquet as pq
@@ -70,6 +71,13 @@ def test_a_timeout_after_the_first_byte(name: str) -> None:
         file = pq.ParquetFile(io.BytesIO(data))
         assert file.metadata.metadata[b"QUERY_ERROR"] == b"timed out"
         assert file.read().num_rows == len(SAMPLE_ROWS)
+    elif name == "json":
+        document = json.loads(data)
+        assert (document["query_status"], document["error"]) == ("ERROR", "timed out")
+        assert len(document["data"]) == len(SAMPLE_ROWS)
+    elif name == "html":
+        assert data.count(b"<tr><td>") == len(SAMPLE_ROWS)
+        assert b"The query failed after these rows: timed out" in data
     else:  # the header and every row sent
         delimiter = "," if name == "csv" else "\t"
         lines = list(csv.reader(io.StringIO(data.decode(), newline=""), delimiter=delimiter))
