@@ -44,9 +44,19 @@ def page(browser: Browser) -> Iterator[Page]:
     assert errors == [], errors  # no script failed
 
 
-def _shot(page: Page, request: pytest.FixtureRequest, tmp_path: Path, name: str) -> None:
+def _shot(
+    page: Page,
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    name: str,
+    selector: str | None = None,
+) -> None:
+    """A screenshot of the page (or of one element of it)."""
     shot = tmp_path / name
-    page.screenshot(path=str(shot))
+    if selector is None:
+        page.screenshot(path=str(shot))
+    else:
+        page.locator(selector).screenshot(path=str(shot))
     if "sqlite" in request.node.callspec.id:
         keep_screenshot(request, shot, name)
 
@@ -228,7 +238,7 @@ def test_search_images_pick_a_footprint_and_cut_out_pixels(
     page.mouse.up()
     download_link = page.locator("#image a.button")
     download_link.wait_for()
-    _shot(page, request, tmp_path, "ui-cutout.png")
+    _shot(page, request, tmp_path, "ui-cutout.png", "#image")
     with page.expect_download() as download:
         download_link.click()
     cutout = fits.open(download.value.path())
@@ -275,6 +285,13 @@ def test_an_async_query_reaches_completed_and_shows_its_rows(
     assert _status_rows(page) == 7
     expected = [r["obs_id"] for r in _csv(datalink_server, query)]
     assert page.evaluate("() => obscura.grid.rows.map(r => r[0])") == expected
+
+    page.click("nav [data-tab=jobs]")
+    job_id = row.get_attribute("data-job")
+    row.locator("button:has-text('Delete')").click()
+    page.locator(f"#jobs tr[data-job='{job_id}']").wait_for(state="detached")
+    gone = httpx.get(f"{datalink_server.url}/api/tap/async/{job_id}", timeout=60)
+    assert gone.status_code == 404  # deleted on the service, not only from the page
 
 
 def test_a_bad_sync_url_opened_directly_reads_as_a_page(

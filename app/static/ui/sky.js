@@ -156,14 +156,15 @@ export class SkyView {
     this.drawGrid(context);
     for (const item of this.items) {
       if (item === this.hovered || item.row === this.selected) continue;
-      this.drawItem(context, item, BAND_COLOURS[item.band] || "#58a6ff", 1, 0.03);
+      this.drawItem(context, item, BAND_COLOURS[item.band] || "#58a6ff", 1, 0);
     }
     const picked = this.items.find((item) => item.row === this.selected);
     if (picked) this.drawItem(context, picked, "#ffd33d", 2.5, 0.3);
     if (this.hovered) this.drawItem(context, this.hovered, "#ffffff", 2, 0.25);
   }
 
-  drawItem(context, item, colour, width, alpha) {
+  drawItem(context, item, colour, width, fill) {
+    // Outlines only for the crowd (hundreds overlap in a deep field); filled when picked.
     context.strokeStyle = colour;
     context.fillStyle = colour;
     context.lineWidth = width * this.ratio;
@@ -175,9 +176,11 @@ export class SkyView {
         else context.lineTo(x, y);
       });
       context.closePath();
-      context.globalAlpha = alpha;
-      context.fill();
-      context.globalAlpha = Math.min(1, alpha * 6 + 0.3);
+      if (fill) {
+        context.globalAlpha = fill;
+        context.fill();
+      }
+      context.globalAlpha = fill ? 1 : 0.45;
       context.stroke();
       context.globalAlpha = 1;
     }
