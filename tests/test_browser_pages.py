@@ -116,7 +116,7 @@ async def test_a_bad_query_opened_in_a_browser_is_a_page_with_the_place_marked(
     assert first_line.startswith("line 2, column 8: ")
     assert first_line.removeprefix("line 2, column 8: ") in page.text
     assert "(line 2, column 8)" in page.text
-    assert page.marked == ["s"]  # the first character of s_regoin, on line 2
+    assert page.marked == ["s_regoin"]  # on line 2
     edit = next(link for link in page.links if link.startswith("/?"))
     assert urllib.parse.parse_qs(urllib.parse.urlsplit(edit).query) == {"query": [BAD_QUERY]}
     assert "/" in page.links

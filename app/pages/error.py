@@ -4,10 +4,13 @@ place marked (for ADQL errors), and the ways back. No web framework here: the er
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 from html import escape
 
 __all__ = ["render_error_page"]
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 _STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto;
@@ -27,16 +30,18 @@ pre.query .caret { color: #cf222e; font-weight: bold; }
 
 
 def _marked_query(query: str, line: int | None, column: int | None) -> str:
-    """The query, its lines numbered; the line at fault highlighted, with its character
-    at ``column`` marked and a caret under it."""
+    """The query, its lines numbered; the line at fault highlighted, with the word (or
+    character) at ``column`` marked and a caret under it."""
     rows = []
     for number, text in enumerate(query.splitlines() or [""], start=1):
         if number != line:
             rows.append(f'<span class="no">{number}</span>{escape(text)}')
             continue
         at = min(max((column or 1) - 1, 0), len(text))
-        head, char, tail = text[:at], text[at : at + 1], text[at + 1 :]
-        mark = f"<mark>{escape(char)}</mark>" if char else "<mark> </mark>"
+        word = _WORD.match(text, at)
+        end = word.end() if word else at + 1
+        head, marked, tail = text[:at], text[at:end], text[end:]
+        mark = f"<mark>{escape(marked)}</mark>" if marked else "<mark> </mark>"
         rows.append(
             f'<span class="bad"><span class="no">{number}</span>{escape(head)}{mark}'
             f"{escape(tail)}</span>"
