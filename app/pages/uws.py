@@ -1,5 +1,9 @@
 """The UWS job list and jobs as pages for people in a browser, each rendered from the very
-XML document the endpoint sends programs. Every text from a document is escaped."""
+XML document the endpoint sends programs. Every text from a document is escaped.
+
+Each page function takes that document (``xml``, bytes), its public URL (``url``, shown
+to the person as the address programs use) and the service's home page (``home_url``),
+and returns the page."""
 
 from __future__ import annotations
 
@@ -14,20 +18,6 @@ __all__ = ["job_list_page", "job_page"]
 def job_list_page(xml: bytes, *, url: str, home_url: str = "/") -> str:
     """The UWS job list as a page: a table of the jobs (ID linked to the job, phase,
     creation time, run ID, owner).
-
-    Parameters
-    ----------
-    xml
-        The document, as the endpoint sends it to programs.
-    url
-        The job list's public URL.
-    home_url
-        The service's home page.
-
-    Returns
-    -------
-    str
-        The HTML page.
     """
     top = ET.fromstring(xml)
     rows = [
@@ -53,20 +43,6 @@ def job_list_page(xml: bytes, *, url: str, home_url: str = "/") -> str:
 def job_page(xml: bytes, *, url: str, home_url: str = "/") -> str:
     """A UWS job as a page: its phase and times, its parameters (a table), its results as
     links and, if it failed, the error summary.
-
-    Parameters
-    ----------
-    xml
-        The document, as the endpoint sends it to programs.
-    url
-        The job's public URL (UWS puts the job list above it).
-    home_url
-        The service's home page.
-
-    Returns
-    -------
-    str
-        The HTML page.
     """
     top = ET.fromstring(xml)
     job_url = url.split("?", 1)[0].rstrip("/")

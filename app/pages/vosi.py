@@ -1,6 +1,10 @@
 """The VOSI documents (tables, capabilities, availability) as pages for people in a
 browser, each rendered from the very XML document the endpoint sends programs. Every
-text from a document is escaped."""
+text from a document is escaped.
+
+Each page function takes that document (``xml``, bytes), its public URL (``url``, shown
+to the person as the address programs use) and the service's home page (``home_url``),
+and returns the page."""
 
 from __future__ import annotations
 
@@ -113,20 +117,6 @@ def tables_page(xml: bytes, *, url: str, home_url: str = "/") -> str:
     """The VOSI tables document (``vosi:tableset``, or ``vosi:table`` for one table) as a
     page: each schema and table with its description and a table of its columns (name,
     datatype and arraysize, unit, UCD, description, flags), and its foreign keys.
-
-    Parameters
-    ----------
-    xml
-        The document, as the endpoint sends it to programs.
-    url
-        The document's public URL (for programs; the tables' own pages are below it).
-    home_url
-        The service's home page.
-
-    Returns
-    -------
-    str
-        The HTML page.
     """
     top = ET.fromstring(xml)
     if markup.local(top.tag) == "table":
@@ -270,20 +260,6 @@ def capabilities_page(xml: bytes, *, url: str, home_url: str = "/") -> str:
     """The VOSI capabilities document as a page: each capability (its standard in words),
     its access URLs as links, and for TAP the query languages with their features, the
     output formats, the upload methods and the limits.
-
-    Parameters
-    ----------
-    xml
-        The document, as the endpoint sends it to programs.
-    url
-        The document's public URL.
-    home_url
-        The service's home page.
-
-    Returns
-    -------
-    str
-        The HTML page.
     """
     top = ET.fromstring(xml)
     body = "".join(_capability(c) for c in markup.children(top, "capability"))
@@ -297,22 +273,7 @@ def capabilities_page(xml: bytes, *, url: str, home_url: str = "/") -> str:
 
 
 def availability_page(xml: bytes, *, url: str, home_url: str = "/") -> str:
-    """The VOSI availability document as a page: available or not, since when, notes.
-
-    Parameters
-    ----------
-    xml
-        The document, as the endpoint sends it to programs.
-    url
-        The document's public URL.
-    home_url
-        The service's home page.
-
-    Returns
-    -------
-    str
-        The HTML page.
-    """
+    """The VOSI availability document as a page: available or not, since when, notes."""
     top = ET.fromstring(xml)
     available = markup.text(top, "available").lower() in ("true", "1")
     state = (
