@@ -7,7 +7,7 @@ other with httpx (VOTable BINARY2 read fully, row counts checked):
 
 1. cones of 1 degree, ``CONTAINS(POINT(s_ra, s_dec), CIRCLE(...)) = 1``, ``SELECT *``;
 2. ``INTERSECTS(s_region, CIRCLE(..., 0.1)) = 1``, ``SELECT *``;
-3. SIA with ``POS``, ``BAND`` (the r band) and ``TIME`` (60 nights within the survey's
+3. SIA with ``POS``, ``BAND`` (the r band) and ``TIME`` (200 nights within the survey's
    460) together;
 4. ``COUNT(*)`` by band over the whole table (``GROUP BY lsst_band``);
 5. a crossmatch of an uploaded table of ``--upload`` positions (half at survey
@@ -127,11 +127,11 @@ def _scenarios(args: argparse.Namespace, upload: bytes) -> dict[str, list[Measur
         return lambda client, url: _tap(client, url, adql)
 
     def sia(ra: float, dec: float, index: int) -> Measure:
-        start = 60608 + (index * 37) % 400  # within the survey's 460 nights
+        start = 60608 + (index * 37) % 260  # within the survey's 460 nights
         params = {
             "POS": f"CIRCLE {ra} {dec} 0.2",
             "BAND": R_BAND,
-            "TIME": f"{start} {start + 60}",
+            "TIME": f"{start} {start + 200}",
         }
         return lambda client, url: _sia(client, url, params)
 
@@ -146,7 +146,7 @@ def _scenarios(args: argparse.Namespace, upload: bytes) -> dict[str, list[Measur
         "INTERSECTS(s_region, CIRCLE 0.1 deg), SELECT *": [
             intersects(ra, dec) for ra, dec in spots
         ],
-        "SIA POS 0.2 deg + BAND r + TIME 60 d": [
+        "SIA POS 0.2 deg + BAND r + TIME 200 d": [
             sia(ra, dec, i) for i, (ra, dec) in enumerate(spots)
         ],
         "COUNT(*) GROUP BY lsst_band": [
