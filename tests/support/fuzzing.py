@@ -11,6 +11,7 @@ an error not in its protocol's format, a traceback, a failure hidden behind a 20
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import urllib.parse
@@ -658,6 +659,22 @@ def _dali_error_message(body: bytes) -> str | None:
     return None
 
 
+def _asks_for_a_page(probe: Probe) -> bool:
+    """Whether the probe asked for pages (app/negotiation.py): RESPONSEFORMAT=html, or a
+    browser's Accept header (it names XHTML)."""
+    formats = [v for k, v in probe.params if k.upper() == "RESPONSEFORMAT"]
+    if any(v.split(";")[0].strip().lower() in ("html", "text/html") for v in formats):
+        return True
+    accept = {k.lower(): v for k, v in probe.headers}.get("accept", "").lower()
+    return "text/html" in accept and "application/xhtml+xml" in accept
+
+
+def _error_page_message(body: bytes) -> str | None:
+    """The message of an error page (app/pages/error.py), or None if ``body`` is not one."""
+    match = re.search(rb'<p class="message">(.*?)</p>', body, re.S)
+    return None if match is None else html.unescape(match.group(1).decode())
+
+
 def problems(probe: Probe, response: httpx.Response) -> list[str]:
     """What is wrong with ``response`` as the answer to ``probe``: empty if nothing."""
     found: list[str] = []
@@ -669,7 +686,10 @@ def problems(probe: Probe, response: httpx.Response) -> list[str]:
     if b"Traceback (most recent call last)" in body:
         found.append("a traceback in the body")
     if 400 <= status < 600 and probe.method != "HEAD":
-        if _is_soda(probe.path):
+        if kind == "text/html" and _asks_for_a_page(probe):
+            if not _error_page_message(body):
+                found.append(f"an error page without its message: {body[:300]!r}")
+        elif _is_soda(probe.path):
             text = body.decode("utf-8", "replace")
             if kind != "text/plain" or not text.startswith(_SODA_LABELS):
                 found.append(

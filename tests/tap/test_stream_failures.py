@@ -2,7 +2,8 @@
 format: each ends in its defined way, and the server logs the user's time-out as such,
 never as a server fault.
 
-VOTable and Parquet end normally with the failure marked in the document; CSV and TSV
+VOTable, Parquet and JSON end normally with the failure marked in the document (an HTML
+page stops at its row limit before the failure); CSV and TSV
 cannot mark it, so the response ends without HTTP's end marker (clients see an
 incomplete transfer); FITS spools the whole result first, so the failure comes before
 its first byte and is answered with an error document.
@@ -11,6 +12,7 @@ its first byte and is answered with an error document.
 from __future__ import annotations
 
 import io
+import json
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +21,7 @@ import httpx
 import pyarrow.parquet as pq
 import pytest
 
+from app.formats.html_table import PAGE_ROWS
 from app.formats.registry import OUTPUT_FORMATS
 from tests.support.server import ServerProcess, served
 
@@ -72,6 +75,16 @@ def test_failure_after_the_first_byte(server: ServerProcess, fmt: str) -> None:
         assert file.metadata.metadata[b"QUERY_STATUS"] == b"ERROR"
         assert LIMIT in file.metadata.metadata[b"QUERY_ERROR"].decode()
         assert file.read().num_rows > 1000
+    elif fmt == "json":
+        assert (status, complete) == (200, True)
+        document = json.loads(data)
+        assert document["query_status"] == "ERROR"
+        assert LIMIT in document["error"]
+        assert len(document["data"]) > 1000
+    elif fmt == "html":  # a page stops at its row limit, before the time limit
+        assert (status, complete) == (200, True)
+        assert data.count(b"<tr><td>") == PAGE_ROWS
+        assert b"more rows than a page shows" in data
     else:
         assert (status, complete) == (200, False)
         assert data.count(b"\n") > 1000
@@ -79,6 +92,6 @@ def test_failure_after_the_first_byte(server: ServerProcess, fmt: str) -> None:
     assert "Traceback" not in log
     assert "server fault" not in log
     assert "Exception in ASGI application" not in log
-    if fmt != "fits":
+    if fmt not in ("fits", "html"):
         assert "result ended early" in log
         assert "QueryTimeoutError" in log
