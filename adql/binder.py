@@ -443,12 +443,23 @@ class _Binder:
                         _fail(f"'||' joins strings, but this is {kind.value}", side.span)
                 return STRING
             case ast.Comparison(left=left, right=right):
+                kinds = []
                 for side in (left, right):
-                    if self.expr(side, scope, bound).kind.is_geometry:
+                    kind = self.expr(side, scope, bound).kind
+                    if kind.is_geometry:
                         _fail(
                             "geometries cannot be compared; use CONTAINS, INTERSECTS or DISTANCE",
                             side.span,
                         )
+                    kinds.append(kind)
+                nulls = isinstance(left, ast.Null) or isinstance(right, ast.Null)
+                if {kinds[0], kinds[1]} == {Kind.NUMBER, Kind.STRING} and not nulls:
+                    string = right if kinds[1] is Kind.STRING else left
+                    _fail(
+                        f"'{node.op}' compares a number with a string; compare numbers with "
+                        "numbers (write a number without quotes) or strings with strings",
+                        string.span,
+                    )
                 return INT
             case ast.Exists(query=query) | ast.InSubquery(query=query):
                 if isinstance(node, ast.InSubquery):

@@ -403,6 +403,14 @@ def test_tap_schema_is_queryable(run: Runner) -> None:
         ),
         ("SELECT obscore_id FROM ivoa.ObsCore", "no column 'obscore_id'"),
         ("SELECT * FROM obscura.uws_job", "no table 'obscura.uws_job'"),
+        (
+            "SELECT obs_id FROM ivoa.ObsCore WHERE s_dec > 'south'",
+            "'>' compares a number with a string",
+        ),
+        (
+            "SELECT obs_id FROM ivoa.ObsCore WHERE '2' = calib_level",
+            "'=' compares a number with a string",
+        ),
     ],
 )
 def test_semantic_errors_name_the_problem(run: Runner, adql: str, message: str) -> None:

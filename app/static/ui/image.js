@@ -105,6 +105,16 @@ function vectorOf(ra, dec) {
   ];
 }
 
+function safeUrl(url) {
+  // Only web addresses become links (an archive's values are data, not script).
+  try {
+    const parsed = new URL(url, location.href);
+    return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : null;
+  } catch {
+    return null;
+  }
+}
+
 function element(tag, props = {}, ...children) {
   const node = document.createElement(tag);
   Object.assign(node, props);
@@ -151,8 +161,9 @@ export class ImagePanel {
   linkTable(links) {
     const table = element("table", { className: "links" });
     for (const link of links) {
-      const what = link.access_url
-        ? element("a", { href: link.access_url, textContent: link.description || link.access_url })
+      const href = link.access_url ? safeUrl(link.access_url) : null;
+      const what = href
+        ? element("a", { href, textContent: link.description || link.access_url })
         : document.createTextNode(
             link.error_message || `${link.description} (service ${link.service_def})`,
           );
