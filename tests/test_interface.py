@@ -219,7 +219,9 @@ def test_search_images_pick_a_footprint_and_cut_out_pixels(
     )
     _shot(page, request, tmp_path, "ui-images.png")
 
-    # Draw a circle on the preview: press at a point, drag 30 preview pixels out.
+    # Draw a circle on the preview: press at a point, drag 14 CSS pixels to the right.
+    # Whole CSS pixels, as mouse events carry them; the preview pixels they are follow
+    # from the overlay's box and the image's natural size.
     page.locator("#image canvas.overlay[data-ready]").wait_for()  # the image's WCS is read
     page.locator("#image canvas.overlay").scroll_into_view_if_needed()
     overlay = page.locator("#image canvas.overlay").bounding_box()
@@ -228,13 +230,13 @@ def test_search_images_pick_a_footprint_and_cut_out_pixels(
         " return [i.naturalWidth, i.naturalHeight]; }"
     )
     assert overlay is not None
-    scale = overlay["width"] / natural[0]
-    press = (0.4 * natural[0], 0.6 * natural[1])  # preview pixels, from the top left
-    page.mouse.move(overlay["x"] + press[0] * scale, overlay["y"] + press[1] * scale)
+    per_css = natural[0] / overlay["width"]  # preview pixels per CSS pixel
+    cx = round(overlay["x"] + 0.4 * overlay["width"])
+    cy = round(overlay["y"] + 0.6 * overlay["height"])
+    press = ((cx - overlay["x"]) * per_css, (cy - overlay["y"]) * per_css)  # from top left
+    page.mouse.move(cx, cy)
     page.mouse.down()
-    page.mouse.move(
-        overlay["x"] + (press[0] + 30) * scale, overlay["y"] + press[1] * scale, steps=4
-    )
+    page.mouse.move(cx + 14, cy, steps=4)
     page.mouse.up()
     download_link = page.locator("#image a.button")
     download_link.wait_for()
@@ -258,9 +260,29 @@ def test_search_images_pick_a_footprint_and_cut_out_pixels(
     ny, nx = image_hdu.data.shape
     cut_centre = cut_wcs.pixel_to_world((nx - 1) / 2, (ny - 1) / 2)
     assert cut_centre.separation(centre).arcsec < 1.0  # one cutout pixel is 0.2"
-    radius = 30 * factor * 0.2  # arcseconds: 30 preview pixels at 0.2" a pixel
+    radius = 14 * per_css * factor * 0.2  # arcseconds, at 0.2" a pixel
     assert nx * 0.2 == pytest.approx(2 * radius, abs=1.0)
     assert np.isfinite(image_hdu.data).any()
+
+    # A box: from the same point, 19 CSS pixels right and 9 down.
+    page.select_option("#image select.shape", "box")
+    page.locator("#image canvas.overlay").scroll_into_view_if_needed()
+    moved = page.locator("#image canvas.overlay").bounding_box()
+    assert moved is not None
+    bx, by = round(moved["x"] + 0.4 * moved["width"]), round(moved["y"] + 0.6 * moved["height"])
+    page.mouse.move(bx, by)
+    page.mouse.down()
+    page.mouse.move(bx + 19, by + 9, steps=4)
+    page.mouse.up()
+    assert "POLYGON=" in (download_link.get_attribute("href") or "")
+    with page.expect_download() as download:
+        download_link.click()
+    box = fits.open(download.value.path())
+    box_hdu = box["IMAGE"] if "IMAGE" in box else box[1]
+    height, width = box_hdu.data.shape
+    # The box is axis-aligned on the image: its sides in the file's pixels.
+    assert width == pytest.approx(19 * per_css * factor, abs=3)
+    assert height == pytest.approx(9 * per_css * factor, abs=3)
 
 
 def _file_url(server: ServerProcess, did: str) -> str:
@@ -292,6 +314,27 @@ def test_an_async_query_reaches_completed_and_shows_its_rows(
     page.locator(f"#jobs tr[data-job='{job_id}']").wait_for(state="detached")
     gone = httpx.get(f"{datalink_server.url}/api/tap/async/{job_id}", timeout=60)
     assert gone.status_code == 404  # deleted on the service, not only from the page
+
+
+def test_a_running_async_query_is_aborted_from_the_list(
+    page: Page, datalink_server: ServerProcess
+) -> None:
+    page.goto(f"{datalink_server.url}/", wait_until="networkidle")
+    # A self-join the demo cannot finish soon: it runs until aborted.
+    page.fill(
+        "#editor textarea",
+        "SELECT TOP 100000000 a.obs_id FROM ivoa.ObsCore AS a, ivoa.ObsCore AS b "
+        "WHERE DISTANCE(a.s_ra, a.s_dec, b.s_ra, b.s_dec) > 0.0001",
+    )
+    page.fill("#maxrec", "100000000")
+    page.click("#run-async")
+    row = page.locator("#jobs tbody tr", has_text="SELECT TOP 100000000").first
+    row.locator("button:has-text('Abort')").click()
+    row.locator("td.phase:text-is('ABORTED')").wait_for()
+    job_id = row.get_attribute("data-job")
+    phase = httpx.get(f"{datalink_server.url}/api/tap/async/{job_id}/phase", timeout=60)
+    assert phase.text.strip() == "ABORTED"
+    row.locator("button:has-text('Delete')").click()
 
 
 def test_a_bad_sync_url_opened_directly_reads_as_a_page(
