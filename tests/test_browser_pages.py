@@ -6,6 +6,7 @@ Java's default, which TOPCAT and STILTS send and which starts with ``text/html``
 from __future__ import annotations
 
 import io
+import re
 import urllib.parse
 from html.parser import HTMLParser
 
@@ -173,3 +174,17 @@ async def test_an_explicit_format_wins_over_the_browser(
     assert response.headers["content-type"].startswith("text/csv")
     html = await _get(datalink_client, URLS["TAP sync, result"] + "&RESPONSEFORMAT=html", None)
     assert html.headers["content-type"] == "text/html; charset=utf-8"
+
+
+async def test_the_interface_names_addresses_relative_to_itself(
+    datalink_client: httpx.AsyncClient,
+) -> None:
+    """Behind a proxy serving the archive under a path, root-relative addresses would
+    leave it: the page's and its scripts' own addresses are relative."""
+    page = await datalink_client.get("/")
+    addresses = re.findall(r'(?:href|src)="([^"]*)"', page.text)
+    assert "static/ui/main.js" in addresses
+    assert [a for a in addresses if a.startswith("/")] == []
+    for name in ("vo.js", "main.js", "image.js", "sia.js", "jobs.js"):
+        script = (await datalink_client.get(f"/static/ui/{name}")).text
+        assert re.findall(r"[\"'`]/(?:api|static|docs)", script) == [], name

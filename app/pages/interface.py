@@ -18,6 +18,10 @@ __all__ = ["STATIC_UI", "interface_settings", "render_landing_page"]
 STATIC_UI = "/static/ui"
 """Where the interface's script and style are served."""
 
+_RELATIVE_UI = STATIC_UI.lstrip("/")
+"""The page names every address relative to itself, so that it also works behind a proxy
+that serves the archive under a path."""
+
 
 def _endpoint_rows(
     paths: Mapping[str, Mapping[str, Any]], base_url: str, path_values: Mapping[str, str]
@@ -50,7 +54,7 @@ def interface_settings(sia_collection: str) -> dict[str, Any]:
     """What the interface's search form offers: the DP1 bands (their wavelength ranges,
     for SIA's BAND) and target fields, and where the SIA service is."""
     return {
-        "siaUrl": f"{SIA_PATH}/{sia_collection}/query",
+        "siaUrl": f"{SIA_PATH.lstrip('/')}/{sia_collection}/query",
         "bands": {name: [band.em_min, band.em_max] for name, band in BANDS.items()},
         "fields": [{"name": f.name, "ra": f.ra, "dec": f.dec} for f in FIELDS],
         "maxrec": 1000,
@@ -100,16 +104,16 @@ def render_landing_page(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Obscura: DP1-like image archive</title>
 <link rel="icon" href="data:,">
-<link rel="stylesheet" href="{STATIC_UI}/style.css">
+<link rel="stylesheet" href="{_RELATIVE_UI}/style.css">
 <script id="settings" type="application/json">{_settings_json(settings)}</script>
-<script type="module" src="{STATIC_UI}/main.js"></script>
+<script type="module" src="{_RELATIVE_UI}/main.js"></script>
 </head>
 <body>
 <header><h1>Obscura</h1>
 <span class="tagline">An IVOA archive of astronomical images: {summary.total:,} images on
 {escape(summary.backend)}</span>
-<span class="links"><a href="/docs">API</a><a href="/api/tap/tables">Tables</a>
-<a href="/api/tap/capabilities">Capabilities</a></span></header>
+<span class="links"><a href="docs">API</a><a href="api/tap/tables">Tables</a>
+<a href="api/tap/capabilities">Capabilities</a></span></header>
 <nav role="tablist">
 <button type="button" data-tab="query" aria-selected="true">Query (ADQL)</button>
 <button type="button" data-tab="images">Image search</button>

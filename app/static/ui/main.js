@@ -285,7 +285,7 @@ function pick(index, fromSky) {
   if (access >= 0 && row[access] && (format < 0 || String(row[format]).includes("datalink"))) {
     linksUrl = row[access];
   } else if (did >= 0 && row[did]) {
-    linksUrl = `/api/datalink/links?${new URLSearchParams({ ID: row[did] })}`;
+    linksUrl = `api/datalink/links?${new URLSearchParams({ ID: row[did] })}`;
   }
   if (!linksUrl) {
     image.clear();

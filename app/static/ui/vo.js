@@ -1,6 +1,7 @@
 // Talking to the archive's own services: TAP (sync, async, VOSI tables, examples),
 // SIA and DataLink. Everything here is what any client would send; the page gets no
-// private API.
+// private API. Addresses are relative to the page, so that the interface also works
+// behind a proxy that serves the archive under a path (https://host/archive/).
 
 const UWS = "http://www.ivoa.net/xml/UWS/v1.0";
 
@@ -38,7 +39,7 @@ async function refusal(response) {
 export function syncUrl(query, format, maxrec) {
   const params = new URLSearchParams({ LANG: "ADQL", QUERY: query, RESPONSEFORMAT: format });
   if (maxrec) params.set("MAXREC", maxrec);
-  return `/api/tap/sync?${params}`;
+  return `api/tap/sync?${params}`;
 }
 
 async function json(response) {
@@ -51,7 +52,7 @@ async function json(response) {
 export async function runSync(query, maxrec, signal) {
   const body = new URLSearchParams({ LANG: "ADQL", QUERY: query, RESPONSEFORMAT: "json" });
   if (maxrec) body.set("MAXREC", maxrec);
-  return json(await fetch("/api/tap/sync", { method: "POST", body, signal }));
+  return json(await fetch("api/tap/sync", { method: "POST", body, signal }));
 }
 
 export async function searchImages(siaUrl, params, signal) {
@@ -65,7 +66,7 @@ export async function fetchResult(url) {
 }
 
 export async function loadTables() {
-  const response = await fetch("/api/tap/tables");
+  const response = await fetch("api/tap/tables");
   if (!response.ok) throw await refusal(response);
   const doc = xml(await response.text());
   const text = (element, name) => {
@@ -94,7 +95,7 @@ export async function loadTables() {
 }
 
 export async function loadExamples() {
-  const response = await fetch("/api/tap/examples");
+  const response = await fetch("api/tap/examples");
   if (!response.ok) return [];
   const doc = xml(await response.text());
   return [...doc.querySelectorAll("[typeof=example]")].map((example) => ({
@@ -113,7 +114,7 @@ export async function submitJob(query, maxrec) {
     PHASE: "RUN",
   });
   if (maxrec) body.set("MAXREC", maxrec);
-  const response = await fetch("/api/tap/async", { method: "POST", body });
+  const response = await fetch("api/tap/async", { method: "POST", body });
   if (!response.ok) throw await refusal(response);
   return response.url;
 }
@@ -124,7 +125,7 @@ function uwsText(element, name) {
 }
 
 export async function listJobs() {
-  const response = await fetch("/api/tap/async");
+  const response = await fetch("api/tap/async");
   if (!response.ok) throw await refusal(response);
   const doc = xml(await response.text());
   return [...doc.getElementsByTagNameNS(UWS, "jobref")].map((ref) => ({
