@@ -5,7 +5,8 @@ download format.
 
 The page streams like the other formats. It shows at most :data:`PAGE_ROWS` rows and
 then stops pulling the result (which ends the query): a person reads a page, a program
-downloads the file. Cells are the text of the CSV writer, escaped.
+downloads the file. Cells are the text of the CSV writer, escaped as the TABLEDATA writer
+escapes them.
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from app.faults import ServiceError
-from app.formats.columns import EMPTY_TEXT, check_fields, joined_bytes, string_bytes
-from app.formats.source import DEFAULT_CHUNK_ROWS, result_chunks
+from app.formats.columns import EMPTY_TEXT, check_fields, joined_bytes
+from app.formats.source import result_chunks
 from app.formats.text import text_cells
 from app.paths import TAP_PATH
 from app.result_table import ResultTable
+from app.votable.tabledata import xml_escaped
 from app.votable.writer import Info
 from vometa import Field
 
@@ -68,7 +70,9 @@ def write_html(table: ResultTable, infos: Sequence[Info]) -> Iterator[bytes]:
     query = about.get("QUERY")
     yield _head(fields, query).encode()
     shown, more, error = 0, False, None
-    chunks = result_chunks(table, fields, DEFAULT_CHUNK_ROWS)
+    # Chunks of a page: the chunk after a full page tells there are more rows, and is
+    # cut from the batch already fetched rather than a batch more.
+    chunks = result_chunks(table, fields, PAGE_ROWS)
     try:
         for columns in chunks:
             if shown >= PAGE_ROWS:
@@ -119,20 +123,12 @@ def _rows(columns: Sequence[pa.Array], fields: Sequence[Field]) -> pa.Array:
     for column, field in zip(columns, fields, strict=True):
         text = text_cells(column, field)
         if pa.types.is_string(column.type):
-            text = _escaped(text)
+            text = xml_escaped(text)
         items.extend([_CELL_START, text, _CELL_END])
     items.append(_ROW_END)
     return pc.binary_join_element_wise(
         *items, EMPTY_TEXT, null_handling="replace", null_replacement=""
     )
-
-
-def _escaped(array: pa.Array) -> pa.Array:
-    raw = string_bytes(array).tobytes()
-    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
-        if char.encode() in raw:
-            array = pc.replace_substring(array, char, entity)
-    return array
 
 
 def _tail(shown: int, *, more: bool, overflow: bool, error: str | None) -> str:

@@ -42,6 +42,7 @@ _COMMA = pa.scalar(",", pa.string())
 _ROW_START = pa.scalar(",\n[", pa.string())
 _ROW_END = pa.scalar("]", pa.string())
 _LIST_START = pa.scalar("[", pa.string())
+_LIST_END = pa.scalar("]", pa.string())
 _OTHER_CONTROLS = bytes(c for c in range(0x20) if c not in (0x09, 0x0A, 0x0D))
 
 
@@ -101,7 +102,7 @@ def _json_cells(array: pa.Array, field: Field) -> pa.Array:
         text = pc.replace_substring(text, "NaN", "null")
         text = pc.replace_substring_regex(text, "[+-]Inf", "null")
         text = pc.binary_join_element_wise(
-            _LIST_START, pc.replace_substring(text, " ", ","), _ROW_END, EMPTY_TEXT
+            _LIST_START, pc.replace_substring(text, " ", ","), _LIST_END, EMPTY_TEXT
         )
     elif pa.types.is_floating(kind) and len(array):
         text = pc.if_else(pc.is_finite(array), text, pa.scalar(None, pa.string()))

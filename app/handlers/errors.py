@@ -146,14 +146,20 @@ def _style(request: Request) -> ErrorStyle:
     return TAP_ERRORS
 
 
+def _asked_formats(request: Request) -> list[str]:
+    """The request's RESPONSEFORMAT values (also those of a POST body, once read)."""
+    asked: list[str] = request.query_params.getlist("RESPONSEFORMAT") or getattr(
+        request.state, "response_formats", []
+    )
+    return asked
+
+
 def _wants_text(request: Request, style: ErrorStyle) -> bool:
     if style.plain_text:
         return True
     if not style.text_formats:
         return False
-    asked = request.query_params.getlist("RESPONSEFORMAT") or getattr(
-        request.state, "response_formats", []
-    )
+    asked = _asked_formats(request)
     try:
         return find_format(asked[0] if asked else None).name in style.text_formats
     except UnknownFormatError:
@@ -164,10 +170,7 @@ def _wants_page(request: Request) -> bool:
     """A person in a browser gets an error page whatever format the request asked for
     (a browser shows no error document it would have to download), as does
     ``RESPONSEFORMAT=html``."""
-    asked = request.query_params.getlist("RESPONSEFORMAT") or getattr(
-        request.state, "response_formats", []
-    )
-    return wants_html(request) or any(is_html_format(value) for value in asked)
+    return wants_html(request) or any(is_html_format(v) for v in _asked_formats(request))
 
 
 def _page(request: Request, text: str, status: int, error: Exception | None) -> Response:

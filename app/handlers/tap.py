@@ -8,7 +8,7 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 
 from app.dali import DaliParameters
 from app.dependencies.context import RequestContext, context_dependency
@@ -17,9 +17,10 @@ from app.factory import row_limits
 from app.faults import NotFoundError
 from app.handlers.client_limit import within_client_limit
 from app.handlers.disconnect import run_until_disconnect
+from app.handlers.documents import document_response
 from app.handlers.errors import TAP_ERRORS, error_style
 from app.handlers.streaming import stream_response
-from app.negotiation import result_format, wants_html
+from app.negotiation import result_format
 from app.pages import vosi as vosi_pages
 from app.paths import TAP_PATH
 from app.services.availability import STARTED
@@ -60,30 +61,26 @@ async def sync_post(context: Context, params: Parameters) -> Response:
     return await _sync(context, params)
 
 
-_XML = "application/xml"
 _LAST_MODIFIED = {"Last-Modified": format_datetime(STARTED, usegmt=True)}
-_VARY = {"Vary": "Accept"}
-"""On every VOSI document: the same URL is XML for programs and a page for people, which
-caches must keep apart."""
-
-Page = Callable[..., str]
 
 
 def _document(
     context: RequestContext,
     document: bytes,
-    page: Page,
+    page: Callable[..., str],
     tail: str,
     headers: Mapping[str, str] | None = None,
 ) -> Response:
-    """The XML ``document`` for programs, or ``page`` made from it for a person in a
-    browser (``tail``: the document's path below TAP's)."""
-    headers = {**(headers or {}), **_VARY}
-    if wants_html(context.request):
-        base_url = context.config.base_url
-        html = page(document, url=f"{base_url}{TAP_PATH}{tail}", home_url=f"{base_url}/")
-        return HTMLResponse(html, headers=headers)
-    return Response(document, media_type=_XML, headers=headers)
+    """The VOSI ``document``, or its page for a person (``tail``: its path below TAP's)."""
+    base_url = context.config.base_url
+    return document_response(
+        context.request,
+        document,
+        page,
+        url=f"{base_url}{TAP_PATH}{tail}",
+        home_url=f"{base_url}/",
+        headers=headers,
+    )
 
 
 @router.get("", include_in_schema=False)

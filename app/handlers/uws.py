@@ -8,20 +8,14 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
-from fastapi.responses import (
-    HTMLResponse,
-    PlainTextResponse,
-    RedirectResponse,
-    Response,
-    StreamingResponse,
-)
+from fastapi.responses import PlainTextResponse, RedirectResponse, Response, StreamingResponse
 
 from app.dali import DaliParameters
 from app.dependencies.context import RequestContext, context_dependency
 from app.dependencies.request_parameters import parameters_dependency
 from app.faults import UsageError
+from app.handlers.documents import document_response
 from app.handlers.errors import ErrorStyle, error_style, votable_error_response
-from app.negotiation import wants_html
 from app.pages import uws as uws_pages
 from app.uws.documents import (
     job_document,
@@ -39,20 +33,14 @@ __all__ = ["uws_router"]
 Context = Annotated[RequestContext, Depends(context_dependency)]
 Parameters = Annotated[DaliParameters, Depends(parameters_dependency)]
 _XML = "application/xml"
-_VARY = {"Vary": "Accept"}
-"""On the job list and the jobs: the same URL is XML for programs and a page for people,
-which caches must keep apart."""
 
 
 def _document(
     context: RequestContext, document: bytes, page: Callable[..., str], url: str
 ) -> Response:
-    """The XML ``document`` for programs, or ``page`` made from it for a person in a
-    browser (``url``: the document's public URL)."""
-    if wants_html(context.request):
-        html = page(document, url=url, home_url=f"{context.config.base_url}/")
-        return HTMLResponse(html, headers=_VARY)
-    return Response(document, media_type=_XML, headers=_VARY)
+    """The UWS ``document`` at ``url``, or its page for a person."""
+    home_url = f"{context.config.base_url}/"
+    return document_response(context.request, document, page, url=url, home_url=home_url)
 
 
 def _service(context: RequestContext, name: str) -> JobService:

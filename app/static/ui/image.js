@@ -3,9 +3,9 @@
 // SODA cutout. The preview's pixels are mapped to the sky through the WCS of the FITS
 // file's image header, read with an HTTP range request (the first blocks only).
 
+import { RAD, vector } from "./sky.js";
 import { loadLinks } from "./vo.js";
 
-const RAD = Math.PI / 180;
 const BLOCK = 2880;
 
 function cards(bytes, start) {
@@ -88,7 +88,7 @@ export function pixelToSky(wcs, x, y) {
 }
 
 function separation([ra1, dec1], [ra2, dec2]) {
-  const [a, b] = [vectorOf(ra1, dec1), vectorOf(ra2, dec2)];
+  const [a, b] = [vector(ra1, dec1), vector(ra2, dec2)];
   const cross = Math.hypot(
     a[1] * b[2] - a[2] * b[1],
     a[2] * b[0] - a[0] * b[2],
@@ -97,13 +97,6 @@ function separation([ra1, dec1], [ra2, dec2]) {
   return Math.atan2(cross, a[0] * b[0] + a[1] * b[1] + a[2] * b[2]) / RAD;
 }
 
-function vectorOf(ra, dec) {
-  return [
-    Math.cos(dec * RAD) * Math.cos(ra * RAD),
-    Math.cos(dec * RAD) * Math.sin(ra * RAD),
-    Math.sin(dec * RAD),
-  ];
-}
 
 function safeUrl(url) {
   // Only web addresses become links (an archive's values are data, not script).

@@ -20,6 +20,19 @@ export class JobList {
     this.onResult = onResult;
     this.onError = onError;
     this.timer = null;
+    this.details = new Map(); // a job's document by URL and phase: it changes with its phase
+  }
+
+  detail(job) {
+    const key = `${job.url} ${job.phase}`;
+    if (!this.details.has(key)) {
+      const failed = () => {
+        this.details.delete(key); // asked again at the next refresh
+        return null;
+      };
+      this.details.set(key, loadJob(job.url).catch(failed));
+    }
+    return this.details.get(key);
   }
 
   async refresh() {
@@ -32,7 +45,7 @@ export class JobList {
       return;
     }
     jobs.sort((a, b) => b.created.localeCompare(a.created));
-    const details = await Promise.all(jobs.map((job) => loadJob(job.url).catch(() => null)));
+    const details = await Promise.all(jobs.map((job) => this.detail(job)));
     this.body.replaceChildren(
       ...jobs.map((job, i) => this.row(job, details[i])),
     );

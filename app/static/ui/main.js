@@ -231,6 +231,11 @@ $("#field-preset").addEventListener("change", (event) => {
 
 // The result
 
+function columnIndex(columns, name) {
+  // A result column by name, whatever its case; -1 if there is none.
+  return columns.findIndex((c) => c.name.toLowerCase() === name);
+}
+
 function show(result, { query, maxrec }, seconds) {
   const columns = result.metadata;
   const rows = result.data;
@@ -249,8 +254,8 @@ function show(result, { query, maxrec }, seconds) {
   });
   grid.setData(columns, rows);
   image.clear();
-  const region = columns.findIndex((c) => c.name.toLowerCase() === "s_region");
-  const named = (name) => columns.findIndex((c) => c.name.toLowerCase() === name);
+  const named = (name) => columnIndex(columns, name);
+  const region = named("s_region");
   const [band, id, subtype] = [named("lsst_band"), named("obs_id"), named("dataproduct_subtype")];
   const items = [];
   if (region >= 0) {
@@ -276,7 +281,7 @@ function pick(index, fromSky) {
   sky.select(index);
   const { columns, rows } = current;
   const row = rows[index];
-  const named = (name) => columns.findIndex((c) => c.name.toLowerCase() === name);
+  const named = (name) => columnIndex(columns, name);
   const did = named("obs_publisher_did");
   const access = named("access_url");
   const format = named("access_format");

@@ -2,7 +2,7 @@
 // projection centred on the result, east to the left as on the sky, with an RA/Dec
 // grid. Hovering a footprint names its row; clicking picks it.
 
-const RAD = Math.PI / 180;
+export const RAD = Math.PI / 180;
 const STEPS = [1 / 60, 2 / 60, 5 / 60, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30];
 const BAND_COLOURS = {
   u: "#7b3fe4",
@@ -13,7 +13,8 @@ const BAND_COLOURS = {
   y: "#57606a",
 };
 
-function vector(ra, dec) {
+export function vector(ra, dec) {
+  // The unit vector of a position (degrees).
   const a = ra * RAD;
   const d = dec * RAD;
   return [Math.cos(d) * Math.cos(a), Math.cos(d) * Math.sin(a), Math.sin(d)];
