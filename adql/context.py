@@ -24,7 +24,10 @@ class SpatialColumns:
     point_index: str | None = None
     """PostgreSQL: an spoint column of (ra, dec) with a GiST index."""
     region_index: str | None = None
-    """PostgreSQL: an spoly column of the region with a GiST index."""
+    """PostgreSQL: an spoly column of the region, for the exact tests."""
+    region_bound: str | None = None
+    """PostgreSQL: an scircle column holding each region, with a GiST index; NULL where
+    no circle is known (such a region is a candidate of every search)."""
     rowid: str | None = None
     """SQLite: the key of the table's rows in the R*Tree."""
     key: str | None = None

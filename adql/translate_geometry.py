@@ -254,7 +254,41 @@ class GeometryTranslation:
         prefilter = self.rtree_prefilter(first_node, second_node)
         if prefilter is not None:
             terms.insert(0, prefilter)
+        terms[:0] = self.bound_prefilters(
+            (first_node, first, first_kind), (second_node, second, second_kind)
+        )
         return terms[0] if len(terms) == 1 else sa.and_(*terms)
+
+    def bound_prefilters(
+        self, first: tuple[ast.Expression, Any, str], second: tuple[ast.Expression, Any, str]
+    ) -> list[Expr]:
+        """PostgreSQL: for each side that is an indexed table's footprint, its bounding
+        circle meets the other shape, or it has none (a necessary condition for either
+        shape holding or meeting the other, which the circles' GiST index answers).
+
+        A footprint compared with another table's footprint meets that one's polygon, so
+        that the index serves either side of the join; a shape from the same row is no
+        search, and gets no condition.
+        """
+        if self.ctx.backend != "postgresql":
+            return []
+        terms = []
+        for (table_side, _, _), (shape_side, shape, kind) in ((first, second), (second, first)):
+            found = None
+            if isinstance(table_side, ast.ColumnRef):
+                found = self.region_source(table_side)
+            if found is None:
+                continue
+            source, spatial = found
+            if spatial.region_bound is None or spatial.region_index is None:
+                continue
+            if self.mentions(shape_side, source):
+                continue
+            row = self.froms[id(source.node)].c
+            bound, polygon = row[spatial.region_bound], row[spatial.region_index]
+            meets = bound.op("@>" if kind == "point" else "&&", is_comparison=True)(shape)
+            terms.append(sa.or_(meets, sa.and_(bound.is_(None), polygon.is_not(None))))
+        return terms
 
     def rows_not_found(self, call: ast.FunctionCall) -> Expr | None:
         """``CONTAINS``/``INTERSECTS(...) = 0`` between a table's indexed footprint (or

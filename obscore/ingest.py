@@ -1,7 +1,8 @@
 """Writing ObsCore rows (Arrow tables) and TAP_SCHEMA into either backend.
 
 PostgreSQL rows go in through ``COPY ... FROM STDIN (FORMAT csv)`` fed by Arrow's CSV writer
-(pgSphere's generated columns fill the spatial helpers); SQLite rows through
+(pgSphere's generated columns fill the spatial helpers; each row's bounding circle,
+``s_bound``, is computed here); SQLite rows through
 ``executemany``, with each row's footprint box added to the R*Tree. Every function works
 inside the caller's transaction, so a failed load rolls back whole.
 """
@@ -21,8 +22,8 @@ import sqlalchemy as sa
 
 from obscore.archive_columns import recorded_columns
 from obscore.loader import FILE_SIZE, FILE_URL, LoadError
-from obscore.schema import ARROW_SCHEMA, RTREE_TABLE, ArchiveSchema
-from obscore.sphere import footprint_box, radec_to_xyz
+from obscore.schema import ARROW_SCHEMA, BOUND_COLUMN, RTREE_TABLE, ArchiveSchema
+from obscore.sphere import footprint_bounds, footprint_box, radec_to_xyz
 from obscore.stcs import parse_polygon
 from obscore.tap_schema import published_tables, tap_schema_rows
 
@@ -88,7 +89,7 @@ def append_rows(conn: sa.Connection, schema: ArchiveSchema, rows: pa.Table) -> i
     if rows.num_rows == 0:
         return 0
     if schema.backend == "postgresql":
-        _copy_postgresql(conn, rows)
+        _copy_postgresql(conn, rows.append_column(BOUND_COLUMN, _bound_texts(rows)))
     else:
         _insert_sqlite(conn, schema, rows)
     return int(rows.num_rows)
@@ -239,6 +240,29 @@ def _insert_sqlite(conn: sa.Connection, schema: ArchiveSchema, rows: pa.Table) -
             f"INSERT INTO {RTREE_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(int(i), *map(float, b)) for i, b in zip(ids[keep], box, strict=True)],
         )
+
+
+def _bound_texts(rows: pa.Table) -> pa.Array:
+    """PostgreSQL: each row's ``s_bound``, a circle holding its footprint, in pgSphere's
+    text form (radians); null without a footprint, or with one no circle can hold."""
+    bounds: pa.Array = pa.nulls(rows.num_rows, pa.string())
+    by_size = _polygons_by_size(rows.column("s_region"), np.ones(rows.num_rows, dtype=bool))
+    if not by_size:
+        return bounds
+    ra = rows.column("s_ra").to_numpy(zero_copy_only=False)
+    dec = rows.column("s_dec").to_numpy(zero_copy_only=False)
+    centres = radec_to_xyz(ra, dec)  # NaN where there is no position
+    lon = np.full(rows.num_rows, np.nan)
+    lat = np.full(rows.num_rows, np.nan)
+    radius = np.full(rows.num_rows, np.nan)
+    for members, vertices in by_size:
+        centre, radius[members] = footprint_bounds(
+            radec_to_xyz(vertices[..., 0], vertices[..., 1]), centres[members]
+        )
+        lon[members] = np.arctan2(centre[:, 1], centre[:, 0]) % (2 * np.pi)
+        lat[members] = np.arcsin(np.clip(centre[:, 2], -1.0, 1.0))
+    texts = [pc.cast(pa.array(v, from_pandas=True), pa.string()) for v in (lon, lat, radius)]
+    return pc.binary_join_element_wise("<(", texts[0], " , ", texts[1], ") , ", texts[2], ">", "")
 
 
 def _footprint_boxes(rows: pa.Table) -> tuple[np.ndarray, np.ndarray] | None:

@@ -15,6 +15,7 @@ from urllib.parse import quote
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 from astropy.time import Time
 
 from obscore.schema import ARROW_SCHEMA
@@ -135,18 +136,21 @@ class Exposures:
         return len(self.exposure_id)
 
 
-def uuid_strings(rng: np.random.Generator, n: int) -> list[str]:
+def uuid_strings(rng: np.random.Generator, n: int) -> pa.StringArray:
     """``n`` random version-4 UUIDs, reproducible from ``rng``."""
-    raw = bytearray(rng.bytes(16 * n))
-    for i in range(n):
-        raw[16 * i + 6] = (raw[16 * i + 6] & 0x0F) | 0x40
-        raw[16 * i + 8] = (raw[16 * i + 8] & 0x3F) | 0x80
-    hexed = raw.hex()
-    out = []
-    for i in range(n):
-        h = hexed[32 * i : 32 * i + 32]
-        out.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
-    return out
+    raw = np.frombuffer(rng.bytes(16 * n), dtype=np.uint8).reshape(n, 16).copy()
+    raw[:, 6] = (raw[:, 6] & 0x0F) | 0x40
+    raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80
+    digits = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+    hexed = np.empty((n, 32), dtype=np.uint8)
+    hexed[:, 0::2] = digits[raw >> 4]
+    hexed[:, 1::2] = digits[raw & 0x0F]
+    text = np.full((n, 36), ord("-"), dtype=np.uint8)
+    # 8-4-4-4-12 hex digits, with a dash after each group but the last.
+    for begin, end, at in ((0, 8, 0), (8, 12, 9), (12, 16, 14), (16, 20, 19), (20, 32, 24)):
+        text[:, at : at + end - begin] = hexed[:, begin:end]
+    strings: pa.StringArray = pa.array(text.view("S36").ravel(), pa.binary()).cast(pa.string())
+    return strings
 
 
 def publisher_did(uuid: str) -> str:
@@ -189,10 +193,24 @@ def _table(columns: dict[str, Any], n: int) -> pa.Table:
         if value is None:
             arrays.append(pa.nulls(n, field.type))
         elif isinstance(value, (str, int, float)):
-            arrays.append(pa.array([value] * n, field.type))
+            arrays.append(pa.repeat(pa.scalar(value, field.type), n))
+        elif isinstance(value, pa.Array):
+            arrays.append(value.cast(field.type))
         else:
             arrays.append(pa.array(value, field.type))
     return pa.Table.from_arrays(arrays, schema=ARROW_SCHEMA)
+
+
+def _text(values: npt.ArrayLike) -> pa.StringArray:
+    """Numbers or strings as an Arrow string array."""
+    text: pa.StringArray = pc.cast(pa.array(values), pa.string())
+    return text
+
+
+def _by_band(bands: npt.NDArray[np.str_], attribute: str) -> npt.NDArray[Any]:
+    """A band's attribute (``em_min``...) for each row's band."""
+    names, index = np.unique(bands, return_inverse=True)
+    return np.array([getattr(BANDS[str(b)], attribute) for b in names])[index]
 
 
 def _common_columns(
@@ -203,8 +221,10 @@ def _common_columns(
 ) -> dict[str, Any]:
     """The columns every image product fills alike: identity, footprint, band, access."""
     s_ra, s_dec, radius = bounding_circle(corners[0], corners[1])
-    dids = [publisher_did(u) for u in uuid_strings(rng, len(bands))]
-    band_info = [BANDS[b] for b in bands]
+    uuids = uuid_strings(rng, len(bands))
+    # A UUID needs no quoting in a URL: the DID's is the prefix's.
+    dids = pc.binary_join_element_wise(DID_PREFIX, uuids, "")
+    access_urls = pc.binary_join_element_wise(datalink_path(DID_PREFIX), uuids, "")
     return {
         "obs_collection": COLLECTION,
         "dataproduct_type": "image",
@@ -215,14 +235,14 @@ def _common_columns(
         "s_dec": s_dec,
         "s_fov": 2 * radius,
         "s_region": format_polygons(corners[0], corners[1]),
-        "em_min": [b.em_min for b in band_info],
-        "em_max": [b.em_max for b in band_info],
+        "em_min": _by_band(bands, "em_min"),
+        "em_max": _by_band(bands, "em_max"),
         "em_xel": 1,
-        "em_res_power": [b.resolving_power for b in band_info],
+        "em_res_power": _by_band(bands, "resolving_power"),
         "instrument_name": INSTRUMENT,
         "facility_name": FACILITY,
         "o_ucd": product.o_ucd,
-        "access_url": [datalink_path(d) for d in dids],
+        "access_url": access_urls,
         "access_format": ACCESS_FORMAT,
         "access_estsize": product.estsize_kb,
         "obs_publisher_did": dids,
@@ -256,14 +276,15 @@ def detector_rows(
     ei, det = np.nonzero(keep)
     bands = exposures.band[ei]
     columns = _common_columns(product, bands, (footprints[0][ei, det], footprints[1][ei, det]), rng)
-    obs_ids = [
-        f"CC_O_{d}_{s:06d}" for d, s in zip(exposures.day_obs[ei], exposures.seq[ei], strict=True)
-    ]
+    obs_ids = pc.binary_join_element_wise(
+        "CC_O", _text(exposures.day_obs[ei]), pc.utf8_lpad(_text(exposures.seq[ei]), 6, "0"), "_"
+    )
     t_min = exposures.t_start[ei]
-    start_isot = _isot(exposures.t_start)
+    start_isot = pa.array(_isot(exposures.t_start), pa.string()).take(pa.array(ei))
+    detector_names = pa.array(DETECTOR_NAMES, pa.string()).take(pa.array(det))
     columns.update(
         {
-            "lsst_filter": [BANDS[b].physical_filter for b in bands],
+            "lsst_filter": _by_band(bands, "physical_filter"),
             "lsst_visit": exposures.exposure_id[ei],
             "lsst_detector": det,
             "t_min": t_min,
@@ -272,10 +293,10 @@ def detector_rows(
             "t_resolution": EXPOSURE_TIME,
             "t_xel": 1,
             "obs_id": obs_ids,
-            "obs_title": [
-                f"{product.name} - {b} - {o}-{DETECTOR_NAMES[d]} {start_isot[e]}"
-                for b, o, d, e in zip(bands, obs_ids, det, ei, strict=True)
-            ],
+            "obs_title": pc.binary_join_element_wise(
+                f"{product.name} - ", _text(bands), " - ", obs_ids, "-", detector_names, " ",
+                start_isot, "",
+            ),
             "target_name": exposures.target[ei],
             "s_resolution": exposures.seeing[ei],
         }

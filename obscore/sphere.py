@@ -16,6 +16,7 @@ __all__ = [
     "angular_distance",
     "bounding_circle",
     "cone_box",
+    "footprint_bounds",
     "footprint_box",
     "polygon_contains",
     "radec_to_xyz",
@@ -166,3 +167,39 @@ def footprint_box(vertices: Array, centres: Array) -> Array:
     box[:, 0::2] = np.clip(lo, -1.0, 1.0)
     box[:, 1::2] = np.clip(hi, -1.0, 1.0)
     return box
+
+
+BOUND_LIMIT = math.radians(89.9)
+"""The largest bounding circle :func:`footprint_bounds` gives (pgSphere's circles end at 90
+degrees); beyond it a polygon has no bound."""
+
+
+def footprint_bounds(vertices: Array, centres: Array) -> tuple[Array, Array]:
+    """Circles holding polygons: (n, 3) unit-vector centres and (n,) radii in radians.
+
+    ``vertices`` is (n, k, 3) (unit vectors), ``centres`` (n, 3) the preferred centres
+    (the rows' positions; NaN where a row has none). A circle around ``c`` reaching every
+    vertex holds the whole polygon when that radius is under 90 degrees: along an edge
+    (shorter than 180 degrees) between two points within 90 degrees of ``c``, the cosine
+    of the distance to ``c`` is a concave arc of a sinusoid, smallest at an end. Where the
+    preferred centre is missing or too far, the vertices' normalised mean is the centre;
+    where that circle too would pass :data:`BOUND_LIMIT`, the radius is NaN (no bound).
+    The radii are widened by a part in a million (and 1e-9 rad) against rounding.
+    """
+
+    def reach(polygons: Array, centre: Array) -> Array:
+        chord = np.linalg.norm(polygons - centre[:, None, :], axis=-1).max(axis=-1)
+        angle: Array = 2.0 * np.arcsin(np.clip(chord / 2.0, 0.0, 1.0))
+        return angle
+
+    centre = np.array(centres, dtype=np.float64, copy=True)
+    radius = reach(vertices, centre)
+    redo = ~(radius < BOUND_LIMIT)  # also NaN: no preferred centre
+    if redo.any():
+        mean = vertices[redo].sum(axis=-2)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            centre[redo] = mean / np.linalg.norm(mean, axis=-1, keepdims=True)
+        radius[redo] = reach(vertices[redo], centre[redo])
+    radius = radius * (1.0 + 1e-6) + 1e-9
+    radius[~(radius < BOUND_LIMIT)] = np.nan
+    return centre, radius

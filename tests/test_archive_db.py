@@ -221,7 +221,18 @@ def test_the_spatial_index_holds_every_footprint(
         missing = conn.execute(
             sa.select(sa.func.count()).where(t.s_region.is_not(None), t.s_poly.is_(None))
         ).scalar_one()
+        # Every footprint's bounding circle (computed by the loader) holds the polygon, by
+        # pgSphere's own test, and is no more than a little larger than its extent.
+        bounds = conn.execute(
+            sa.select(
+                sa.func.count(t.s_poly),
+                sa.func.count().filter(t.s_bound.op("@>")(t.s_poly)),
+                sa.func.max(sa.func.degrees(sa.func.radius(t.s_bound)) * 2 - t.s_fov),
+            )
+        ).one()
     assert missing == 0
+    assert bounds[0] == bounds[1] == sum(tb.num_rows for tb in demo_tables)
+    assert bounds[2] < 1e-4  # degrees: the demo's s_fov is its footprint's circle
     assert subtypes["lsst.deep_coadd"] == 12
     # pgSphere and our own spherical polygon test agree on every footprint.
     expected: dict[str, int] = {}

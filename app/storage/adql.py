@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from adql.translate import SpatialColumns, TranslationContext
 from obscore.published import publish_value
-from obscore.schema import POLYGON_CENTROID_FUNCTION, ArchiveSchema
+from obscore.schema import BOUND_COLUMN, POLYGON_CENTROID_FUNCTION, ArchiveSchema
 
 __all__ = ["translation_context"]
 
@@ -22,6 +22,7 @@ def translation_context(schema: ArchiveSchema, base_url: str) -> TranslationCont
         region="s_region",
         point_index="s_point" if postgresql else None,
         region_index="s_poly" if postgresql else None,
+        region_bound=BOUND_COLUMN if postgresql else None,
         rowid=None if postgresql else "obscore_id",
         key="obscore_id" if postgresql else None,
     )
