@@ -15,6 +15,7 @@ reader).
 from __future__ import annotations
 
 import contextlib
+import re
 import urllib.parse
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -401,7 +402,8 @@ def _links_of_this_service(rows: pa.Table) -> pa.Table:
     the relative path this service publishes under its own base URL. Other absolute
     URLs (files served elsewhere) are kept."""
     urls = rows.column("access_url")
-    candidates = pc.fill_null(pc.match_substring(urls, _LINKS_PATH + "?"), False)
+    pattern = r"^https?://[^?#]*" + re.escape(_LINKS_PATH) + r"\?"
+    candidates = pc.fill_null(pc.match_substring_regex(urls, pattern, ignore_case=True), False)
     if not pc.any(candidates).as_py():
         return rows
     dids = rows.column("obs_publisher_did").to_pylist()
@@ -420,6 +422,30 @@ def _links_of_this_service(rows: pa.Table) -> pa.Table:
 
 
 _LINKS_PATH = "/api/datalink/links"
+
+
+def _canonical_polygons(column: pa.ChunkedArray) -> bool:
+    """Whether every region is ``POLYGON ICRS`` and the same number of valid vertices,
+    single-spaced (what exporters write), checked column-wise: then each would pass
+    :func:`~obscore.stcs.parse_polygon`. False leaves the rows to that function, which
+    names the first bad one."""
+    regions = column.drop_null()
+    if len(regions) == 0:
+        return True
+    words = pc.split_pattern(regions, " ")
+    counts = pc.list_value_length(words)
+    count = counts[0].as_py()
+    if count < 8 or count % 2 or pc.any(pc.not_equal(counts, count)).as_py():
+        return False
+    grid = pc.list_flatten(words).to_numpy(zero_copy_only=False).reshape(-1, count)
+    if (grid[:, 0] != "POLYGON").any() or (grid[:, 1] != "ICRS").any():
+        return False
+    try:
+        values = pc.cast(pa.array(grid[:, 2:].ravel()), pa.float64()).to_numpy()
+    except pa.ArrowInvalid:
+        return False
+    dec = values.reshape(len(grid), -1)[:, 1::2]
+    return bool(np.isfinite(values).all() and (np.abs(dec) <= 90.0).all())
 
 
 def _stcs_regions(column: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -513,7 +539,7 @@ def _check(column: pa.ChunkedArray, spec: ColumnSpec) -> None:
                 pc.equal(column, repeated[0]),
                 lambda v: f"{v!r} appears more than once; publisher DIDs are unique",
             )
-    if name == "s_region":
+    if name == "s_region" and not _canonical_polygons(column):
         for i, region in enumerate(column.to_pylist(), start=1):
             if region is not None:
                 try:

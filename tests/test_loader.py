@@ -82,6 +82,10 @@ def _bad_csv(sample: pa.Table, tmp_path: Path, row: int, column: str, value: str
         ("dataproduct_type", '"picture"', "'picture' is not an ObsCore data product type"),
         ("s_region", '"CIRCLE ICRS 10 20 1"', "expected an STC-S POLYGON"),
         ("s_region", '"POLYGON ICRS 10 20 11 21"', "at least three"),
+        # Shaped like every other row (checked column-wise), but off the sky.
+        ("s_region", '"POLYGON ICRS 10 20 11 21 12 95.5 10 22"', "is not on the sky"),
+        ("s_region", '"POLYGON ICRS 10 20 11 21 12 nan 10 22"', "is not on the sky"),
+        ("s_region", '"POLYGON ICRS 10 20 11 21 12 x 10 22"', "must be numbers"),
     ],
 )
 def test_bad_values_name_the_row_and_column(

@@ -1,0 +1,333 @@
+"""Benchmark: where the time of one small query goes, phase by phase, on both backends.
+
+The data and queries of the side-by-side with DaCHS (``../shared/anchors/dachs``:
+``gen_obscore.py``'s 5,000 rows, ``bench.py``'s cone, INTERSECTS, COUNT and SIA
+queries). Each query is run in this process through the service's own steps, each timed
+alone (medians of ``--requests`` runs):
+
+1. **request**: the protocol's parameters read (``parse_tap_request`` /
+   ``parse_sia_request``; SIA builds its ADQL tree here);
+2. **compile**: ADQL parsed, bound to TAP_SCHEMA, translated and compiled to SQL;
+3. **database**: the statement run and its rows fetched as Arrow batches
+   (``start_query``, the path every result takes), with **of which in the database**: the
+   database's own time (PostgreSQL: ``EXPLAIN ANALYZE``'s execution time; SQLite: the
+   statement run and its rows stepped through by the driver, without conversion);
+4. **encode**: the rows written in the output format (VOTable BINARY2 or CSV).
+
+Then the same request over HTTP to ``obscura serve`` (one process, one client, keep-alive):
+**HTTP total**. What the four phases do not account for (**rest**) is the web layer:
+FastAPI/Starlette and uvicorn, the hand-offs between the event loop and the worker
+threads, and the transfer.
+
+Run: ``.venv/bin/python bench/request_breakdown.py [--backend sqlite|postgresql|both]``.
+Not a test: nothing here runs in ``make test``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import functools
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import common
+import httpx
+import pyarrow as pa
+import sqlalchemy as sa
+
+from adql import compile_query, compile_tree
+from app.config import Config
+from app.dali import DaliParameters
+from app.factory import row_limits
+from app.services.sia import parse_sia_request
+from app.services.tap_request import parse_tap_request
+from app.storage.adql import translation_context
+from app.storage.database import archive_schema, create_sync_engine
+from app.storage.query_cancel import QueryCancel
+from obscore.catalog import load_catalog
+from tests.support.pgcluster import PostgresCluster
+from tests.support.server import ServerProcess
+
+GENERATOR = common.REPOSITORY.parent / "shared" / "anchors" / "dachs" / "gen_obscore.py"
+RA, DEC, R = 53.13, -28.10, 0.05  # bench.py's
+CIRCLE = f"CIRCLE('ICRS', {RA}, {DEC}, {R})"
+TAP_QUERIES = {
+    "cone, SELECT *, VOTable": (
+        f"SELECT * FROM ivoa.obscore WHERE 1=CONTAINS(POINT('ICRS', s_ra, s_dec), {CIRCLE})",
+        "votable",
+    ),
+    "cone, SELECT *, CSV": (
+        f"SELECT * FROM ivoa.obscore WHERE 1=CONTAINS(POINT('ICRS', s_ra, s_dec), {CIRCLE})",
+        "csv",
+    ),
+    "INTERSECTS(s_region, CIRCLE)": (
+        f"SELECT * FROM ivoa.obscore WHERE 1=INTERSECTS(s_region, {CIRCLE})",
+        "votable",
+    ),
+    "cone COUNT(*)": (
+        "SELECT COUNT(*) AS n FROM ivoa.obscore "
+        f"WHERE 1=CONTAINS(POINT('ICRS', s_ra, s_dec), {CIRCLE})",
+        "votable",
+    ),
+}
+SIA_QUERIES = {
+    "SIA POS=CIRCLE": {"POS": f"CIRCLE {RA} {DEC} {R}", "MAXREC": "100000"},
+    "SIA POS + BAND + CALIB": {
+        "POS": f"CIRCLE {RA} {DEC} {R}",
+        "BAND": "5e-7 7e-7",
+        "CALIB": "2",
+        "MAXREC": "100000",
+    },
+}
+PHASES = ("request", "compile", "database", "in the database", "encode")
+
+
+@dataclass
+class Breakdown:
+    rows: int
+    phases: dict[str, float]
+    """Median milliseconds by phase."""
+    http_ms: float
+
+
+# --- the data -----------------------------------------------------------------------------
+
+
+def anchor_csv(directory: Path, rows: int, seed: int) -> Path:
+    """gen_obscore.py's CSV, without its ``preview`` column (not an ObsCore column)."""
+    raw, out = directory / "anchor-raw.csv", directory / "anchor.csv"
+    subprocess.run(
+        [sys.executable, str(GENERATOR), "--rows", str(rows), "--seed", str(seed), str(raw)],
+        check=True,
+        capture_output=True,
+    )
+    with raw.open(newline="") as src, out.open("w", newline="") as dst:
+        reader = csv.DictReader(src)
+        names = [n for n in reader.fieldnames or () if n != "preview"]
+        writer = csv.DictWriter(dst, names, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(reader)
+    return out
+
+
+def load(url: str, data: Path, directory: Path) -> None:
+    environment = {"OBSCURA_DATABASE_URL": url, "OBSCURA_DATA_DIR": str(directory)}
+    subprocess.run(
+        [sys.executable, "-m", "app.cli", "load", str(data), "--replace"],
+        check=True,
+        capture_output=True,
+        env={**os.environ, **environment},
+        cwd=common.REPOSITORY,
+    )
+
+
+@contextmanager
+def databases(backends: list[str], data: Path, directory: Path) -> Iterator[dict[str, str]]:
+    cluster = PostgresCluster() if "postgresql" in backends else None
+    try:
+        urls = {}
+        for backend in backends:
+            if backend == "sqlite":
+                urls[backend] = f"sqlite:///{directory / 'anchor.db'}"
+            else:
+                assert cluster is not None
+                urls[backend] = cluster.start()
+            load(urls[backend], data, directory)
+        yield urls
+    finally:
+        if cluster is not None:
+            cluster.stop()
+
+
+# --- the phases, in this process ----------------------------------------------------------
+
+
+class _Rows:
+    """A fetched result, as the writers read one."""
+
+    def __init__(self, fields: Any, batches: list[pa.RecordBatch]) -> None:
+        self.fields = fields
+        self.overflow = False
+        self._batches = batches
+
+    def batches(self) -> Iterator[pa.RecordBatch]:
+        return iter(self._batches)
+
+
+def _median_ms(run: Callable[[], Any], times: int) -> tuple[float, Any]:
+    samples, value = [], None
+    for _ in range(times):
+        start = time.perf_counter()
+        value = run()
+        samples.append(1000 * (time.perf_counter() - start))
+    return statistics.median(samples), value
+
+
+def _in_database_ms(engine: sa.Engine, statement: Any, times: int) -> float:
+    """The database's own time for the statement."""
+    with engine.connect() as conn:
+        compiled = statement.compile(conn, compile_kwargs={"render_postcompile": True})
+        if engine.dialect.name == "postgresql":
+            samples: list[float] = []
+            for _ in range(times):
+                explain = conn.exec_driver_sql(
+                    f"EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) {compiled}", compiled.params
+                ).scalar_one()
+                samples.append(float(explain[0]["Planning Time"] + explain[0]["Execution Time"]))
+            return statistics.median(samples)
+
+        def step() -> None:  # the driver's cursor, stepped through without conversion
+            result = conn.execute(statement)
+            while result.cursor.fetchmany(1000):
+                pass
+            result.close()
+
+        median: float = _median_ms(step, times)[0]
+        return median
+
+
+def _phases(
+    engine: sa.Engine, catalog: Any, context: Any, request: Any, sia: bool, times: int
+) -> Breakdown:
+    """The compile, database and encode phases of one parsed request."""
+    from app.storage.query_runner import start_query
+
+    row_limit = request.maxrec + 1
+    phases: dict[str, float] = {}
+
+    def compile_() -> Any:
+        if sia:
+            return compile_tree(request.tree, catalog, context, row_limit=row_limit)
+        return compile_query(request.query, catalog, context, row_limit=row_limit)
+
+    phases["compile"], compiled = _median_ms(compile_, times)
+    bound, statement = compiled
+
+    def fetch() -> _Rows:
+        running = start_query(
+            engine,
+            statement,
+            list(bound.columns),
+            maxrec=request.maxrec,
+            timeout=60.0,
+            deadline=time.monotonic() + 60.0,
+            cancel=QueryCancel(),
+        )
+        try:
+            return _Rows(running.fields, list(running.batches()))
+        finally:
+            running.close()
+
+    phases["database"], rows = _median_ms(fetch, times)
+    phases["in the database"] = _in_database_ms(engine, statement, times)
+
+    def encode() -> int:
+        return sum(len(chunk) for chunk in request.output.writer(rows, []))
+
+    phases["encode"], _size = _median_ms(encode, times)
+    return Breakdown(sum(b.num_rows for b in rows.batches()), phases, float("nan"))
+
+
+def in_process(url: str, times: int) -> dict[str, Breakdown]:
+    engine = create_sync_engine(url)
+    try:
+        schema = archive_schema(engine)
+        limits = row_limits(Config())
+        context = translation_context(schema, "http://127.0.0.1")
+        with engine.connect() as conn:
+            catalog = load_catalog(conn, schema)
+        cases: dict[str, tuple[Callable[[], Any], bool]] = {}
+        for name, (query, fmt) in TAP_QUERIES.items():
+            pairs = [("LANG", "ADQL"), ("QUERY", query), ("MAXREC", "100000")]
+            tap = DaliParameters.from_pairs([*pairs, ("RESPONSEFORMAT", fmt)])
+            cases[name] = (functools.partial(parse_tap_request, tap, limits), False)
+        for name, values in SIA_QUERIES.items():
+            sia = DaliParameters.from_pairs(list(values.items()))
+            cases[name] = (functools.partial(parse_sia_request, sia, limits), True)
+        out: dict[str, Breakdown] = {}
+        for name, (parse, is_sia) in cases.items():
+            parse_ms, request = _median_ms(parse, times)
+            out[name] = _phases(engine, catalog, context, request, is_sia, times)
+            out[name].phases["request"] = parse_ms
+        return out
+    finally:
+        engine.dispose()
+
+
+# --- over HTTP ----------------------------------------------------------------------------
+
+
+def over_http(url: str, directory: Path, times: int) -> dict[str, float]:
+    server = ServerProcess(url, directory / "server", env={"OBSCURA_WORKERS": "1"})
+    try:
+        requests: dict[str, tuple[str, str, dict[str, str]]] = {}
+        for name, (query, fmt) in TAP_QUERIES.items():
+            data = {"LANG": "ADQL", "QUERY": query, "MAXREC": "100000", "RESPONSEFORMAT": fmt}
+            requests[name] = ("POST", f"{server.tap_url}/sync", data)
+        for name, values in SIA_QUERIES.items():
+            requests[name] = ("GET", f"{server.url}/api/sia/dp1/query", values)
+        out = {}
+        with httpx.Client(timeout=60) as client:
+            for name, (method, target, values) in requests.items():
+
+                def send(m: str = method, t: str = target, v: dict[str, str] = values) -> None:
+                    post = m == "POST"
+                    common.checked(client.post(t, data=v) if post else client.get(t, params=v))
+
+                _median_ms(send, 5)  # warm up
+                out[name] = _median_ms(send, times)[0]
+        return out
+    finally:
+        server.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=5000)
+    parser.add_argument("--seed", type=int, default=20261122)
+    parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
+    args = parser.parse_args()
+    before = common.revision()
+    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+    with tempfile.TemporaryDirectory() as temp:
+        directory = Path(temp)
+        data = anchor_csv(directory, args.rows, args.seed)
+        with databases(backends, data, directory) as urls:
+            results = {}
+            for backend, url in urls.items():
+                phases = in_process(url, args.requests)
+                for name, http_ms in over_http(url, directory, args.requests).items():
+                    phases[name].http_ms = http_ms
+                results[backend] = phases
+    common.check_revision(before)
+    print(f"\n{common.machine()}, code at {before}; medians of {args.requests} runs (ms)\n")
+    print(
+        "| backend | query | rows | request | compile | database (of which in the database) "
+        "| encode | HTTP total | rest |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for backend, phases in results.items():
+        label = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[backend]
+        for name, b in phases.items():
+            p = b.phases
+            accounted = p["request"] + p["compile"] + p["database"] + p["encode"]
+            print(
+                f"| {label} | {name} | {b.rows:,} | {p['request']:.2f} | {p['compile']:.2f} "
+                f"| {p['database']:.2f} ({p['in the database']:.2f}) | {p['encode']:.2f} "
+                f"| {b.http_ms:.1f} | {b.http_ms - accounted:.1f} |"
+            )
+
+
+if __name__ == "__main__":
+    main()
