@@ -56,7 +56,7 @@ def parse_polygon(text: str) -> tuple[tuple[float, float], ...]:
 def format_polygons(ra: npt.NDArray[np.float64], dec: npt.NDArray[np.float64]) -> pa.StringArray:
     """STC-S strings for polygons given as (n, k) arrays of vertex coordinates, each to six
     decimals (as ``%.6f``, rounding the scaled value), built column-wise by Arrow."""
-    n, k = ra.shape
+    k = ra.shape[1]
     numbers = []
     for i in range(k):
         numbers += [_fixed6(ra[:, i] % 360.0), _fixed6(dec[:, i])]
