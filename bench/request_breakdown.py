@@ -9,9 +9,12 @@ alone (medians of ``--requests`` runs):
    ``parse_sia_request``; SIA builds its ADQL tree here);
 2. **compile**: ADQL parsed, bound to TAP_SCHEMA, translated and compiled to SQL;
 3. **database**: the statement run and its rows fetched as Arrow batches
-   (``start_query``, the path every result takes), with **of which in the database**: the
-   database's own time (PostgreSQL: ``EXPLAIN ANALYZE``'s execution time; SQLite: the
-   statement run and its rows stepped through by the driver, without conversion);
+   (``start_query``, the path every result takes), split into **SQL text** (SQLAlchemy
+   writing the statement's SQL, which ``start_query`` does first), **in the database** (the
+   database's own time: PostgreSQL ``EXPLAIN ANALYZE``'s planning and execution; SQLite
+   the statement run and its rows stepped through by the driver, without conversion) and
+   the rest (a pooled connection, the session's limits, the rows through the driver into
+   Arrow);
 4. **encode**: the rows written in the output format (VOTable BINARY2 or CSV).
 
 Then the same request over HTTP to ``obscura serve`` (one process, one client, keep-alive):
@@ -55,6 +58,7 @@ from app.storage.adql import translation_context
 from app.storage.database import archive_schema, create_sync_engine
 from app.storage.query_cancel import QueryCancel
 from obscore.catalog import load_catalog
+from obscore.schema import backend_of, schema_translate_map
 from tests.support.pgcluster import PostgresCluster
 from tests.support.server import ServerProcess
 
@@ -89,7 +93,6 @@ SIA_QUERIES = {
         "MAXREC": "100000",
     },
 }
-PHASES = ("request", "compile", "database", "in the database", "encode")
 
 
 @dataclass
@@ -229,6 +232,19 @@ def _phases(
             running.close()
 
     phases["database"], rows = _median_ms(fetch, times)
+    translate = schema_translate_map(backend_of(engine.dialect.name)) or {}
+
+    def render() -> str:  # what start_query does first: the SQL text of the statement
+        return str(
+            statement.compile(
+                dialect=engine.dialect,
+                schema_translate_map=translate,
+                render_schema_translate=True,
+                compile_kwargs={"render_postcompile": True},
+            )
+        )
+
+    phases["SQL text"], _sql = _median_ms(render, times)
     phases["in the database"] = _in_database_ms(engine, statement, times)
 
     def encode() -> int:
@@ -313,8 +329,8 @@ def main() -> None:
     common.check_revision(before)
     print(f"\n{common.machine()}, code at {before}; medians of {args.requests} runs (ms)\n")
     print(
-        "| backend | query | rows | request | compile | database (of which in the database) "
-        "| encode | HTTP total | rest |"
+        "| backend | query | rows | request | compile | database: SQL text + in the database "
+        "+ rest | encode | HTTP total | rest |"
     )
     print("|---|---|---|---|---|---|---|---|---|")
     for backend, phases in results.items():
@@ -324,7 +340,8 @@ def main() -> None:
             accounted = p["request"] + p["compile"] + p["database"] + p["encode"]
             print(
                 f"| {label} | {name} | {b.rows:,} | {p['request']:.2f} | {p['compile']:.2f} "
-                f"| {p['database']:.2f} ({p['in the database']:.2f}) | {p['encode']:.2f} "
+                f"| {p['database']:.1f}: {p['SQL text']:.1f} + {p['in the database']:.1f} + "
+                f"{p['database'] - p['SQL text'] - p['in the database']:.1f} | {p['encode']:.2f} "
                 f"| {b.http_ms:.1f} | {b.http_ms - accounted:.1f} |"
             )
 
