@@ -51,10 +51,14 @@ async def test_large_results_come_in_pieces_of_the_set_size() -> None:
 
 async def test_a_cut_sends_what_came_before_then_aborts() -> None:
     source = Source([b"head", b"row1", b"row2"], cut_after=2)
-    received = []
-    with pytest.raises(ResponseAbortedError, match="went away"):
+    received: list[bytes] = []
+
+    async def receive() -> None:
         async for piece in stream_in_threads(iter(source), source.close):
             received.append(piece)
+
+    with pytest.raises(ResponseAbortedError, match="went away"):
+        await receive()
     assert received == [b"headrow1"]
     assert source.closes == 1
 
