@@ -20,7 +20,9 @@ alone (medians of ``--requests`` runs):
 Then the same request over HTTP to ``obscura serve`` (one process, one client, keep-alive):
 **HTTP total**. What the four phases do not account for (**rest**) is the web layer:
 FastAPI/Starlette and uvicorn, the hand-offs between the event loop and the worker
-threads, and the transfer.
+threads, and the transfer. Last, the side-by-side's other scenarios against ``obscura
+serve`` as deployed (a process per core): 8 clients sending the cone, 100,000 full rows
+(``bench.py``'s ``TOP`` of a cross join) in VOTable and CSV, VOSI availability.
 
 Run: ``.venv/bin/python bench/request_breakdown.py [--backend sqlite|postgresql|both]``.
 Not a test: nothing here runs in ``make test``.
@@ -36,6 +38,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -307,12 +310,82 @@ def over_http(url: str, directory: Path, times: int) -> dict[str, float]:
         server.stop()
 
 
+BIG = "SELECT TOP {rows} a.* FROM ivoa.obscore AS a, ivoa.obscore AS b"  # bench.py's
+
+
+@dataclass
+class ServiceLevel:
+    """The side-by-side's other scenarios, on a server as deployed (a process per core)."""
+
+    clients_per_second: float
+    clients_median_ms: float
+    big_rows_per_second: dict[str, float]
+    availability_ms: float
+
+
+def as_deployed(url: str, directory: Path, clients: int, total: int, big: int) -> ServiceLevel:
+    """8 clients sending the cone (``total`` requests), ``big`` full rows in VOTable and
+    CSV (median of 3), VOSI availability (median of 50), against ``obscura serve`` with
+    its default number of processes."""
+    processes = str(os.cpu_count() or 1)  # obscura serve's default (the tests' server: 1)
+    env = {"OBSCURA_TAP_MAX_MAXREC": str(big), "OBSCURA_WORKERS": processes}
+    server = ServerProcess(url, directory / "deployed", env=env)
+    try:
+        cone = {"LANG": "ADQL", "QUERY": TAP_QUERIES["cone, SELECT *, VOTable"][0]}
+        sync = f"{server.tap_url}/sync"
+        latencies: list[float] = []
+        lock = threading.Lock()
+        left = [total]
+
+        def client() -> None:
+            with httpx.Client(timeout=120) as http:
+                while True:
+                    with lock:
+                        if left[0] == 0:
+                            return
+                        left[0] -= 1
+                    start = time.perf_counter()
+                    common.checked(http.post(sync, data=cone))
+                    with lock:
+                        latencies.append(1000 * (time.perf_counter() - start))
+
+        with httpx.Client(timeout=120) as http:
+            for _ in range(10):
+                common.checked(http.post(sync, data=cone))
+        threads = [threading.Thread(target=client) for _ in range(clients)]
+        start = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        per_second = total / (time.perf_counter() - start)
+        rates = {}
+        with httpx.Client(timeout=300) as http:
+            for fmt in ("votable", "csv"):
+                data = {"LANG": "ADQL", "QUERY": BIG.format(rows=big), "MAXREC": str(big)}
+                data["RESPONSEFORMAT"] = fmt
+
+                def download(d: dict[str, str] = data) -> None:
+                    common.checked(http.post(sync, data=d))
+
+                rates[fmt] = big / (_median_ms(download, 3)[0] / 1000)
+            availability = _median_ms(
+                lambda: common.checked(http.get(f"{server.tap_url}/availability")), 50
+            )[0]
+        return ServiceLevel(per_second, statistics.median(latencies), rates, availability)
+    finally:
+        server.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=20261122)
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--client-requests", type=int, default=200)
+    parser.add_argument("--big-rows", type=int, default=100_000)
     args = parser.parse_args()
     before = common.revision()
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
@@ -320,12 +393,15 @@ def main() -> None:
         directory = Path(temp)
         data = anchor_csv(directory, args.rows, args.seed)
         with databases(backends, data, directory) as urls:
-            results = {}
+            results, deployed = {}, {}
             for backend, url in urls.items():
                 phases = in_process(url, args.requests)
                 for name, http_ms in over_http(url, directory, args.requests).items():
                     phases[name].http_ms = http_ms
                 results[backend] = phases
+                deployed[backend] = as_deployed(
+                    url, directory, args.clients, args.client_requests, args.big_rows
+                )
     common.check_revision(before)
     print(f"\n{common.machine()}, code at {before}; medians of {args.requests} runs (ms)\n")
     print(
@@ -344,6 +420,22 @@ def main() -> None:
                 f"{p['database'] - p['SQL text'] - p['in the database']:.1f} | {p['encode']:.2f} "
                 f"| {b.http_ms:.1f} | {b.http_ms - accounted:.1f} |"
             )
+    print(
+        f"\nAs deployed (a process per core): {args.clients} clients sending the cone "
+        f"({args.client_requests} requests), {args.big_rows:,} full rows, VOSI availability\n"
+    )
+    print(
+        "| backend | cone, 8 clients (req/s) | their median (ms) | rows/s VOTable | rows/s CSV "
+        "| availability (ms) |"
+    )
+    print("|---|---|---|---|---|---|")
+    for backend, level in deployed.items():
+        label = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[backend]
+        print(
+            f"| {label} | {level.clients_per_second:.1f} | {level.clients_median_ms:.1f} "
+            f"| {level.big_rows_per_second['votable']:,.0f} "
+            f"| {level.big_rows_per_second['csv']:,.0f} | {level.availability_ms:.2f} |"
+        )
 
 
 if __name__ == "__main__":
