@@ -233,9 +233,11 @@ def _set_limits(
     assert raw is not None
     if backend == "postgresql":
         left = max(1, int(min(timeout, deadline - time.monotonic()) * 1000))
-        conn.execute(sa.text(f"SET LOCAL statement_timeout = {left}"))
-        # Geometry in degrees, so the output parser reads the same numbers as on SQLite.
-        conn.execute(sa.text("SELECT set_sphere_output('DEG')"))
+        # One round trip: the time limit for this transaction (SET LOCAL), and geometry in
+        # degrees, so the output parser reads the same numbers as on SQLite.
+        conn.exec_driver_sql(
+            f"SELECT set_config('statement_timeout', '{left}', true), set_sphere_output('DEG')"
+        )
         return cancel.on_cancel(raw.cancel_safe)
 
     def over_time() -> int:
