@@ -404,38 +404,49 @@ def main() -> None:
                 )
     common.check_revision(before)
     print(f"\n{common.machine()}, code at {before}; medians of {args.requests} runs (ms)\n")
-    print(
-        "| backend | query | rows | request | compile | database: SQL text + in the database "
-        "+ rest | encode | HTTP total | rest |"
-    )
-    print("|---|---|---|---|---|---|---|---|---|")
+    phase_rows = []
     for backend, phases in results.items():
-        label = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[backend]
         for name, b in phases.items():
             p = b.phases
             accounted = p["request"] + p["compile"] + p["database"] + p["encode"]
-            print(
-                f"| {label} | {name} | {b.rows:,} | {p['request']:.2f} | {p['compile']:.2f} "
-                f"| {p['database']:.1f}: {p['SQL text']:.1f} + {p['in the database']:.1f} + "
-                f"{p['database'] - p['SQL text'] - p['in the database']:.1f} | {p['encode']:.2f} "
-                f"| {b.http_ms:.1f} | {b.http_ms - accounted:.1f} |"
-            )
+            rest_of_database = p["database"] - p["SQL text"] - p["in the database"]
+            phase_rows.append([
+                LABELS[backend], name, f"{b.rows:,}", f"{p['request']:.2f}",
+                f"{p['compile']:.2f}",
+                f"{p['database']:.1f}: {p['SQL text']:.1f} + {p['in the database']:.1f} + "
+                f"{rest_of_database:.1f}",
+                f"{p['encode']:.2f}", f"{b.http_ms:.1f}", f"{b.http_ms - accounted:.1f}",
+            ])  # fmt: skip
+    _print_table(
+        ["backend", "query", "rows", "request", "compile",
+         "database: SQL text + in the database + rest", "encode", "HTTP total", "rest"],
+        phase_rows,
+    )  # fmt: skip
     print(
         f"\nAs deployed (a process per core): {args.clients} clients sending the cone "
         f"({args.client_requests} requests), {args.big_rows:,} full rows, VOSI availability\n"
     )
-    print(
-        "| backend | cone, 8 clients (req/s) | their median (ms) | rows/s VOTable | rows/s CSV "
-        "| availability (ms) |"
-    )
-    print("|---|---|---|---|---|---|")
-    for backend, level in deployed.items():
-        label = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[backend]
-        print(
-            f"| {label} | {level.clients_per_second:.1f} | {level.clients_median_ms:.1f} "
-            f"| {level.big_rows_per_second['votable']:,.0f} "
-            f"| {level.big_rows_per_second['csv']:,.0f} | {level.availability_ms:.2f} |"
-        )
+    _print_table(
+        ["backend", "cone, 8 clients (req/s)", "their median (ms)", "rows/s VOTable",
+         "rows/s CSV", "availability (ms)"],
+        [
+            [LABELS[backend], f"{level.clients_per_second:.1f}",
+             f"{level.clients_median_ms:.1f}", f"{level.big_rows_per_second['votable']:,.0f}",
+             f"{level.big_rows_per_second['csv']:,.0f}", f"{level.availability_ms:.2f}"]
+            for backend, level in deployed.items()
+        ],
+    )  # fmt: skip
+
+
+LABELS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
+def _print_table(header: list[str], rows: list[list[str]]) -> None:
+    """A Markdown table, as docs/benchmarks.md holds them."""
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
 
 
 if __name__ == "__main__":
