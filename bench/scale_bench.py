@@ -86,9 +86,10 @@ def _upload(count: int, client: httpx.Client, url: str) -> bytes:
         f"{url}/api/tap/sync",
         data={
             "LANG": "ADQL",
-            # Rows spread over the survey: every 997th by exposure time, not the first.
+            # Rows spread over the survey: every 997th by exposure time, not the first;
+            # ordered, so that both backends get the same upload.
             "QUERY": f"SELECT TOP {near} s_ra, s_dec FROM ivoa.ObsCore "
-            "WHERE MOD(FLOOR(t_min * 100000), 997) = 0",
+            "WHERE MOD(FLOOR(t_min * 100000), 997) = 0 ORDER BY obs_publisher_did",
             "RESPONSEFORMAT": "csv",
         },
     )
