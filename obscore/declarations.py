@@ -33,7 +33,7 @@ __all__ = ["DATATYPES", "DeclarationError", "declare", "read_declarations", "sta
 DATATYPES = ("boolean", "short", "int", "long", "float", "double", "char")
 """The VOTable datatypes an archive's own column may have (scalars; text is ``char``)."""
 
-INTERNAL_NAMES = frozenset({"obscore_id", "s_point", "s_poly", "file_url", "file_size"})
+INTERNAL_NAMES = frozenset({"obscore_id", "s_point", "s_poly", "s_bound", "file_url", "file_size"})
 """Columns the archive stores or reads for itself."""
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,62}\Z")

@@ -317,6 +317,7 @@ def test_a_votables_fields_declare_its_own_columns(tmp_path: Path) -> None:
         ({"name": "select", "datatype": "double"}, "ADQL reserved word"),
         ({"name": "s_ra", "datatype": "double"}, "an ObsCore column"),
         ({"name": "s_point", "datatype": "double"}, "taken by the archive"),
+        ({"name": "S_Bound", "datatype": "double"}, "taken by the archive"),
         ({"name": "x", "datatype": "decimal"}, "datatype 'decimal'"),
         ({"name": "x", "datatype": "double", "unit": "parsecs per fortnight"}, "not a VOUnit"),
         ({"name": "x", "datatype": "double", "ucd": "very.made.up"}, "UCD1+"),

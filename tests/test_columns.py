@@ -94,7 +94,7 @@ def test_tap_schema_describes_obscore_and_itself() -> None:
     obscore = [c for c in rows["columns"] if c["table_name"] == "ivoa.ObsCore"]
     assert len(obscore) == 38
     assert [c["column_index"] for c in obscore] == list(range(38))
-    helper = {"obscore_id", "s_point", "s_poly"}
+    helper = {"obscore_id", "s_point", "s_poly", "s_bound"}
     assert not helper & {c["column_name"] for c in rows["columns"]}
 
 
