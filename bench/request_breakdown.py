@@ -182,8 +182,8 @@ def _median_ms(run: Callable[[], Any], times: int) -> tuple[float, Any]:
 def _in_database_ms(engine: sa.Engine, statement: Any, times: int) -> float:
     """The database's own time for the statement."""
     with engine.connect() as conn:
-        compiled = statement.compile(conn, compile_kwargs={"render_postcompile": True})
         if engine.dialect.name == "postgresql":
+            compiled = statement.compile(conn, compile_kwargs={"render_postcompile": True})
             samples: list[float] = []
             for _ in range(times):
                 explain = conn.exec_driver_sql(

@@ -24,7 +24,7 @@ from obscore.archive_columns import recorded_columns
 from obscore.loader import FILE_SIZE, FILE_URL, LoadError
 from obscore.schema import ARROW_SCHEMA, BOUND_COLUMN, RTREE_TABLE, ArchiveSchema
 from obscore.sphere import footprint_bounds, footprint_box, radec_to_xyz
-from obscore.stcs import parse_polygon
+from obscore.stcs import canonical_polygons, parse_polygon
 from obscore.tap_schema import published_tables, tap_schema_rows
 
 __all__ = [
@@ -296,17 +296,9 @@ def _polygons_by_size(
     if len(present) == 0:
         return []
     chosen = regions.take(pa.array(present))
-    tokens = pc.split_pattern(pc.utf8_trim_whitespace(chosen), " ")
-    lengths = pc.list_value_length(tokens).to_numpy(zero_copy_only=False)
-    if (lengths == lengths[0]).all() and lengths[0] % 2 == 0 and lengths[0] >= 8:
-        flat = pc.list_flatten(tokens).to_numpy(zero_copy_only=False).reshape(len(present), -1)
-        if (flat[:, 0] == "POLYGON").all() and (flat[:, 1] == "ICRS").all():
-            try:
-                values = flat[:, 2:].astype(np.float64)
-            except ValueError:
-                values = None
-            if values is not None:
-                return [(present, values.reshape(len(present), -1, 2))]
+    vertices = canonical_polygons(chosen)
+    if vertices is not None:
+        return [(present, vertices)]
     by_size: dict[int, list[int]] = {}
     parsed: dict[int, tuple[tuple[float, float], ...]] = {}
     for i, region in zip(present.tolist(), chosen.to_pylist(), strict=True):

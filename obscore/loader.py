@@ -32,7 +32,7 @@ from obscore.declarations import DeclarationError, declare, standard_like
 from obscore.optional_columns import STORED_COLUMNS
 from obscore.products import datalink_path
 from obscore.schema import ARROW_SCHEMA, arrow_type, sql_name
-from obscore.stcs import StcsError, parse_polygon
+from obscore.stcs import StcsError, canonical_polygons, parse_polygon
 
 __all__ = [
     "BATCH_ROWS",
@@ -425,27 +425,16 @@ _LINKS_PATH = "/api/datalink/links"
 
 
 def _canonical_polygons(column: pa.ChunkedArray) -> bool:
-    """Whether every region is ``POLYGON ICRS`` and the same number of valid vertices,
-    single-spaced (what exporters write), checked column-wise: then each would pass
-    :func:`~obscore.stcs.parse_polygon`. False leaves the rows to that function, which
-    names the first bad one."""
+    """Whether every region is a canonical polygon (:func:`~obscore.stcs.canonical_polygons`)
+    on the sky: then each would pass :func:`~obscore.stcs.parse_polygon`. False leaves the
+    rows to that function, which names the first bad one."""
     regions = column.drop_null()
     if len(regions) == 0:
         return True
-    words = pc.split_pattern(regions, " ")
-    counts = pc.list_value_length(words)
-    count = counts[0].as_py()
-    if count < 8 or count % 2 or pc.any(pc.not_equal(counts, count)).as_py():
+    vertices = canonical_polygons(regions)
+    if vertices is None:
         return False
-    grid = pc.list_flatten(words).to_numpy(zero_copy_only=False).reshape(-1, count)
-    if (grid[:, 0] != "POLYGON").any() or (grid[:, 1] != "ICRS").any():
-        return False
-    try:
-        values = pc.cast(pa.array(grid[:, 2:].ravel()), pa.float64()).to_numpy()
-    except pa.ArrowInvalid:
-        return False
-    dec = values.reshape(len(grid), -1)[:, 1::2]
-    return bool(np.isfinite(values).all() and (np.abs(dec) <= 90.0).all())
+    return bool(np.isfinite(vertices).all() and (np.abs(vertices[..., 1]) <= 90.0).all())
 
 
 def _stcs_regions(column: pa.ChunkedArray) -> pa.ChunkedArray:

@@ -32,7 +32,6 @@ __all__ = [
     "datalink_path",
     "detector_footprints",
     "detector_rows",
-    "publisher_did",
     "uuid_strings",
 ]
 
@@ -151,11 +150,6 @@ def uuid_strings(rng: np.random.Generator, n: int) -> pa.StringArray:
         text[:, at : at + end - begin] = hexed[:, begin:end]
     strings: pa.StringArray = pa.array(text.view("S36").ravel(), pa.binary()).cast(pa.string())
     return strings
-
-
-def publisher_did(uuid: str) -> str:
-    """``obs_publisher_did`` for a dataset UUID."""
-    return DID_PREFIX + uuid
 
 
 def datalink_path(did: str) -> str:

@@ -14,7 +14,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["StcsError", "format_polygons", "parse_polygon"]
+__all__ = ["StcsError", "canonical_polygons", "format_polygons", "parse_polygon"]
 
 _FRAMES = {"ICRS", "FK5", "J2000", "UNKNOWNFRAME"}
 
@@ -51,6 +51,27 @@ def parse_polygon(text: str) -> tuple[tuple[float, float], ...]:
         if not (math.isfinite(ra) and math.isfinite(dec) and -90.0 <= dec <= 90.0):
             raise StcsError(f"vertex ({ra}, {dec}) is not on the sky")
     return tuple((ra % 360.0, dec) for ra, dec in vertices)
+
+
+def canonical_polygons(regions: pa.Array | pa.ChunkedArray) -> npt.NDArray[np.float64] | None:
+    """The (n, k, 2) vertices of non-null ``regions`` when every one is ``POLYGON ICRS``
+    and the same number of numbers, single-spaced (what exporters and this project write),
+    read column-wise; None otherwise, for :func:`parse_polygon` to read them one by one.
+    Numbers are not checked for being on the sky."""
+    tokens = pc.split_pattern(pc.utf8_trim_whitespace(regions), " ")
+    lengths = pc.list_value_length(tokens).to_numpy(zero_copy_only=False)
+    count = int(lengths[0])
+    if count < 8 or count % 2 or (lengths != count).any():
+        return None
+    grid = pc.list_flatten(tokens).to_numpy(zero_copy_only=False).reshape(len(lengths), count)
+    if (grid[:, 0] != "POLYGON").any() or (grid[:, 1] != "ICRS").any():
+        return None
+    try:
+        values = pc.cast(pa.array(grid[:, 2:].ravel()), pa.float64()).to_numpy()
+    except pa.ArrowInvalid:
+        return None
+    vertices: npt.NDArray[np.float64] = values.reshape(len(lengths), -1, 2)
+    return vertices
 
 
 def format_polygons(ra: npt.NDArray[np.float64], dec: npt.NDArray[np.float64]) -> pa.StringArray:
